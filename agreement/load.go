@@ -164,6 +164,11 @@ func (l *loader) validate() {
 		}
 		_ = i
 	}
+	for i, pt := range d.Parties {
+		if pt != nil && pt.Territory != "" {
+			l.zoneRefs(p("parties", i, "territory"), []string{pt.Territory})
+		}
+	}
 	l.provisions()
 	l.verification()
 	l.triggers()

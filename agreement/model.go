@@ -65,6 +65,9 @@ type Party struct {
 	// as a party of its own) or free-text member names.
 	Members []string `yaml:"members"`
 	Roles   []Role   `yaml:"roles"`
+	// Territory is the zone holding the party's territory (for the
+	// beneficiary: what the guarantee protects).
+	Territory string `yaml:"territory"`
 	// Side groups parties for the "opposing sides" verification rule; it
 	// defaults to the party's own id.
 	Side string `yaml:"side"`
