@@ -275,7 +275,7 @@ func (l *loader) zonesDecl() {
 	d := l.doc
 	d.zoneKids = map[string][]string{}
 	seen := map[string]bool{}
-	for i, z := range d.Zones {
+	for i, z := range d.ZoneSpecs {
 		path := p("zones", i)
 		if z == nil {
 			l.errf(path, "empty zone")
@@ -287,7 +287,7 @@ func (l *loader) zonesDecl() {
 			d.zones[z.ID] = z
 		}
 	}
-	for i, z := range d.Zones {
+	for i, z := range d.ZoneSpecs {
 		if z == nil {
 			continue
 		}
@@ -405,7 +405,7 @@ func (l *loader) zonesDecl() {
 		state[id] = 2
 		return true
 	}
-	for i, z := range d.Zones {
+	for i, z := range d.ZoneSpecs {
 		if z != nil {
 			visit(z.ID, p("zones", i, "id"))
 		}
@@ -447,7 +447,7 @@ func (l *loader) isChildZone(id string) bool {
 
 func (l *loader) zoneIDs() []string {
 	var ids []string
-	for _, z := range l.doc.Zones {
+	for _, z := range l.doc.ZoneSpecs {
 		if z != nil {
 			ids = append(ids, z.ID)
 		}

@@ -21,7 +21,7 @@ type Doc struct {
 
 	Parties      []*Party            `yaml:"parties"`
 	Terms        []*Term             `yaml:"terms"`
-	Zones        []*ZoneSpec         `yaml:"zones"`
+	ZoneSpecs    []*ZoneSpec         `yaml:"zones"`
 	Provisions   []*Provision        `yaml:"provisions"`
 	Verification []*VerificationRule `yaml:"verification"`
 	Triggers     []*Trigger          `yaml:"triggers"`
