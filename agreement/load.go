@@ -118,11 +118,6 @@ func (l *loader) errf(path []any, format string, args ...any) {
 	l.errAt(n, path, format, args...)
 }
 
-func (l *loader) warnf(path []any, format string, args ...any) {
-	n, _ := nodeAt(l.root, path...)
-	l.diags = append(l.diags, Diagnostic{Pos: l.pos(n), Severity: SevWarning, Field: fieldPath(path...), Message: fmt.Sprintf(format, args...)})
-}
-
 func p(elems ...any) []any { return elems }
 
 var idRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-]*$`)

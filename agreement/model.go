@@ -3,8 +3,6 @@ package agreement
 import (
 	"time"
 
-	"cel.dev/cel-go/cel"
-
 	"github.com/backstop-dev/backstop"
 )
 
@@ -39,7 +37,6 @@ type Doc struct {
 	// can quote the line they point at.
 	Source map[string][]byte `yaml:"-"`
 
-	env      *cel.Env
 	parties  map[string]*Party
 	terms    map[string]*Term
 	zones    map[string]*ZoneSpec
