@@ -1,0 +1,533 @@
+package monitor
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backstop-dev/backstop"
+)
+
+// Defaults of fusion. Six hours joins the reports of one attack night that
+// are stamped at different hours; 25 km joins reports of one strike geocoded
+// to a town centre and to a suburb, but not two towns of one oblast.
+const (
+	DefaultWindow   = 6 * time.Hour
+	DefaultRadiusKm = 25.0
+)
+
+// SourceLookup finds a source by id. *ingest.Registry satisfies it.
+type SourceLookup interface {
+	Lookup(id string) (backstop.Source, bool)
+}
+
+// FuseOptions tune fusion. The zero value means the defaults and no source
+// registry (every source is then unknown: reliability F, its own affiliation,
+// no side).
+type FuseOptions struct {
+	// Sources gives the reliability, side and affiliation of each source.
+	Sources SourceLookup
+	// Window is the largest gap between two reports' time intervals for
+	// them to be one incident; 0 means DefaultWindow.
+	Window time.Duration
+	// RadiusKm is the largest distance between two reports' points (plus
+	// their precision) for them to be one incident; 0 means DefaultRadiusKm.
+	RadiusKm float64
+	// Compatible lists groups of kinds whose reports may be fused together.
+	// By default only reports of the same kind fuse: a combined attack of
+	// missiles and drones stays two incidents, because agreements often
+	// treat them differently.
+	Compatible [][]backstop.Kind
+}
+
+func (o FuseOptions) window() time.Duration {
+	if o.Window <= 0 {
+		return DefaultWindow
+	}
+	return o.Window
+}
+
+func (o FuseOptions) radius() float64 {
+	if o.RadiusKm <= 0 {
+		return DefaultRadiusKm
+	}
+	return o.RadiusKm
+}
+
+// Fuse groups reports into incidents and returns them ordered by (time, id).
+// Two reports belong to one incident when their kinds are compatible, their
+// time intervals are at most Window apart and their places are near: within
+// RadiusKm when both have a point, otherwise sharing an area ("UA" contains
+// every "UA-xx"); reports with no place at all only join each other. The
+// grouping is the transitive closure of that relation, so it does not depend
+// on the order of reports: the result is the same for any permutation.
+// Reports with a duplicate id are counted once.
+func Fuse(reports []backstop.Report, opt FuseOptions) ([]backstop.Incident, error) {
+	sorted := slices.Clone(reports)
+	slices.SortFunc(sorted, compareReports)
+	f := NewFuser(opt)
+	for i := range sorted {
+		if err := f.Add(sorted[i]); err != nil {
+			return nil, err
+		}
+	}
+	return f.Flush(time.Time{}), nil
+}
+
+// compareReports orders reports by (time, source, id): the canonical order
+// that makes every derived value (sums, the first text) deterministic.
+func compareReports(a, b backstop.Report) int {
+	if c := a.Time.Compare(b.Time); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.SourceID, b.SourceID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// Fuser fuses a stream of reports incrementally. Reports must be added in
+// order of Time (ties in any order); Flush returns the incidents that no
+// later report can join any more. The incidents are exactly those Fuse gives
+// for the same reports.
+type Fuser struct {
+	opt     FuseOptions
+	window  time.Duration
+	radius  float64
+	class   map[backstop.Kind]int
+	buckets map[bucketKey][]*member
+	open    []*cluster
+	seen    map[string]struct{}
+	last    time.Time
+	maxPrec float64
+	nextID  int
+}
+
+// A cluster is a set of reports joined so far. Clusters merge with
+// union-find when a report joins several.
+type cluster struct {
+	parent  *cluster
+	members []*member
+	end     time.Time // latest end of any member
+	serial  int
+}
+
+func (c *cluster) root() *cluster {
+	for c.parent != nil {
+		if c.parent.parent != nil {
+			c.parent = c.parent.parent
+		}
+		c = c.parent
+	}
+	return c
+}
+
+type member struct {
+	r   backstop.Report
+	end time.Time // End, or Time when there is none
+	c   *cluster
+}
+
+// bucketKey indexes open members: by area (area, or "*"+parent for a
+// child area), by grid cell for points, or as placeless.
+type bucketKey struct {
+	class  int
+	area   string
+	ix, iy int32
+	point  bool
+}
+
+// NewFuser returns an empty Fuser.
+func NewFuser(opt FuseOptions) *Fuser {
+	f := &Fuser{
+		opt:     opt,
+		window:  opt.window(),
+		radius:  opt.radius(),
+		class:   map[backstop.Kind]int{},
+		buckets: map[bucketKey][]*member{},
+		seen:    map[string]struct{}{},
+	}
+	for i, g := range opt.Compatible {
+		for _, k := range g {
+			f.class[k] = -(i + 1)
+		}
+	}
+	return f
+}
+
+func (f *Fuser) classOf(k backstop.Kind) int {
+	if c, ok := f.class[k]; ok {
+		return c
+	}
+	c := len(f.class) + 1
+	f.class[k] = c
+	return c
+}
+
+// cellDeg is the size of a grid cell in degrees of latitude: one radius.
+func (f *Fuser) cellDeg() float64 { return f.radius / kmPerDegree }
+
+const kmPerDegree = 111.195
+
+// parentArea is the area containing a, or "" — "UA" for "UA-63".
+func parentArea(a string) string {
+	if i := strings.IndexByte(a, '-'); i > 0 {
+		return a[:i]
+	}
+	return ""
+}
+
+// Add adds a report. It fails when the report has no id or no time, or when
+// it is older than a report already added (the stream must be in time order).
+func (f *Fuser) Add(r backstop.Report) error {
+	if r.ID == "" {
+		return backstop.Errorf(backstop.EINVALID, "report without an id (source %q, time %s)", r.SourceID, r.Time.Format(time.RFC3339))
+	}
+	if r.Time.IsZero() {
+		return backstop.Errorf(backstop.EINVALID, "report %s: no time", r.ID)
+	}
+	if r.Time.Before(f.last) {
+		return backstop.Errorf(backstop.EINVALID, "report %s at %s: older than a report already fused (%s); the stream must be in time order", r.ID, r.Time.Format(time.RFC3339), f.last.Format(time.RFC3339))
+	}
+	if _, dup := f.seen[r.ID]; dup {
+		return nil
+	}
+	f.seen[r.ID] = struct{}{}
+	f.last = r.Time
+	m := &member{r: r, end: r.Time}
+	if r.End.After(r.Time) {
+		m.end = r.End
+	}
+	cls := f.classOf(r.Kind)
+	var joined []*cluster
+	consider := func(k bucketKey, both bool) {
+		list := f.buckets[k]
+		kept := list[:0]
+		for _, o := range list {
+			if o.end.Add(f.window).Before(r.Time) {
+				continue // expired: no later report can reach it
+			}
+			kept = append(kept, o)
+			if !both && o.r.Place.HasPoint && r.Place.HasPoint {
+				continue // two points: only distance decides
+			}
+			if both && haversineKm(o.r.Place.Lat, o.r.Place.Lon, r.Place.Lat, r.Place.Lon) > f.radius+o.r.Place.PrecisionKm+r.Place.PrecisionKm {
+				continue
+			}
+			joined = append(joined, o.c.root())
+		}
+		for i := len(kept); i < len(list); i++ {
+			list[i] = nil
+		}
+		if len(kept) == 0 {
+			delete(f.buckets, k)
+		} else {
+			f.buckets[k] = kept
+		}
+	}
+	var keys []bucketKey
+	p := r.Place
+	if p.HasPoint {
+		if p.PrecisionKm > f.maxPrec {
+			f.maxPrec = p.PrecisionKm
+		}
+		cd := f.cellDeg()
+		search := f.radius + p.PrecisionKm + f.maxPrec
+		dLat := search / kmPerDegree
+		maxLat := math.Min(math.Abs(p.Lat)+dLat, 89)
+		dLon := search / (kmPerDegree * math.Cos(maxLat*math.Pi/180))
+		for iy := int32(math.Floor((p.Lat - dLat) / cd)); iy <= int32(math.Floor((p.Lat+dLat)/cd)); iy++ {
+			for ix := int32(math.Floor((p.Lon - dLon) / cd)); ix <= int32(math.Floor((p.Lon+dLon)/cd)); ix++ {
+				consider(bucketKey{class: cls, ix: ix, iy: iy, point: true}, true)
+			}
+		}
+		keys = append(keys, bucketKey{class: cls, ix: int32(math.Floor(p.Lon / cd)), iy: int32(math.Floor(p.Lat / cd)), point: true})
+	}
+	for _, a := range p.Areas {
+		consider(bucketKey{class: cls, area: a}, false)
+		consider(bucketKey{class: cls, area: "*" + a}, false)
+		keys = append(keys, bucketKey{class: cls, area: a})
+		if pa := parentArea(a); pa != "" {
+			consider(bucketKey{class: cls, area: pa}, false)
+			keys = append(keys, bucketKey{class: cls, area: "*" + pa})
+		}
+	}
+	if !p.HasPoint && len(p.Areas) == 0 {
+		k := bucketKey{class: cls, area: "\x00nowhere"}
+		consider(k, false)
+		keys = append(keys, k)
+	}
+	var c *cluster
+	for _, j := range joined {
+		j = j.root()
+		switch {
+		case c == nil:
+			c = j
+		case j != c:
+			// Merge the younger into the older so roots stay stable.
+			if j.serial < c.serial {
+				c, j = j, c
+			}
+			j.parent = c
+			c.members = append(c.members, j.members...)
+			j.members = nil
+			if j.end.After(c.end) {
+				c.end = j.end
+			}
+		}
+	}
+	if c == nil {
+		f.nextID++
+		c = &cluster{serial: f.nextID}
+		f.open = append(f.open, c)
+	}
+	m.c = c
+	c.members = append(c.members, m)
+	if m.end.After(c.end) {
+		c.end = m.end
+	}
+	for _, k := range slices.Compact(keys) {
+		f.buckets[k] = append(f.buckets[k], m)
+	}
+	return nil
+}
+
+// Flush returns, ordered by (time, id), the incidents that no report at or
+// after now can join any more, and forgets them. A zero now flushes all.
+func (f *Fuser) Flush(now time.Time) []backstop.Incident {
+	var out []backstop.Incident
+	kept := f.open[:0]
+	for _, c := range f.open {
+		if c.parent != nil {
+			continue // merged into another
+		}
+		if !now.IsZero() && !c.end.Add(f.window).Before(now) {
+			kept = append(kept, c)
+			continue
+		}
+		out = append(out, f.incident(c))
+	}
+	for i := len(kept); i < len(f.open); i++ {
+		f.open[i] = nil
+	}
+	f.open = kept
+	if now.IsZero() {
+		f.buckets = map[bucketKey][]*member{}
+	}
+	slices.SortFunc(out, func(a, b backstop.Incident) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// Pending is the number of clusters not yet flushed.
+func (f *Fuser) Pending() int { return len(f.open) }
+
+// incident builds the incident of a cluster. Every value is computed from
+// the reports in canonical order, so it is the same whatever order they
+// arrived in.
+func (f *Fuser) incident(c *cluster) backstop.Incident {
+	rs := make([]backstop.Report, len(c.members))
+	for i, m := range c.members {
+		rs[i] = m.r
+	}
+	slices.SortFunc(rs, compareReports)
+	return Incident(rs, f.opt.Sources)
+}
+
+// Incident builds one incident from reports already known to be about one
+// event, in canonical (time, source, id) order; see Fuse for the grouping
+// and Grade for the grading.
+func Incident(rs []backstop.Report, sources SourceLookup) backstop.Incident {
+	var inc backstop.Incident
+	ids := make([]string, len(rs))
+	inc.Reports = make([]string, len(rs))
+	kinds := map[backstop.Kind]int{}
+	actors := map[string]int{}
+	areas := map[string]bool{}
+	perSource := map[string]map[string]float64{}
+	var sumLon, sumLat float64
+	var nPoint int
+	bestCred := backstop.Credibility(0)
+	for i, r := range rs {
+		ids[i] = r.ID
+		inc.Reports[i] = r.ID
+		if i == 0 || r.Time.Before(inc.Time) {
+			inc.Time = r.Time
+		}
+		if r.End.After(inc.End) {
+			inc.End = r.End
+		}
+		kinds[r.Kind]++
+		if r.Actor != "" {
+			actors[r.Actor]++
+		}
+		for _, a := range r.Place.Areas {
+			areas[a] = true
+		}
+		if r.Place.HasPoint {
+			sumLon += r.Place.Lon
+			sumLat += r.Place.Lat
+			nPoint++
+			inc.Place.PrecisionKm = math.Max(inc.Place.PrecisionKm, r.Place.PrecisionKm)
+		}
+		if inc.Place.Name == "" {
+			inc.Place.Name = r.Place.Name
+		}
+		if inc.Text == "" {
+			inc.Text = r.Text
+		}
+		if len(r.Counts) > 0 {
+			m := perSource[r.SourceID]
+			if m == nil {
+				m = map[string]float64{}
+				perSource[r.SourceID] = m
+			}
+			for k, v := range r.Counts {
+				m[k] += v
+			}
+		}
+		if r.Credibility >= 1 && r.Credibility <= 6 && (bestCred == 0 || r.Credibility < bestCred) {
+			bestCred = r.Credibility
+		}
+	}
+	if !inc.End.After(inc.Time) {
+		inc.End = time.Time{}
+	}
+	inc.Kind = mostCommon(kinds, func(a, b backstop.Kind) int {
+		return cmp.Compare(slices.Index(backstop.Kinds, a), slices.Index(backstop.Kinds, b))
+	})
+	inc.Actor = mostCommon(actors, strings.Compare)
+	if nPoint > 0 {
+		inc.Place.HasPoint = true
+		inc.Place.Lon = sumLon / float64(nPoint)
+		inc.Place.Lat = sumLat / float64(nPoint)
+	}
+	for a := range areas {
+		inc.Place.Areas = append(inc.Place.Areas, a)
+	}
+	slices.Sort(inc.Place.Areas)
+	// Counts: a source's reports add up (one row per weapon model); across
+	// sources take the largest figure, since they report the same event.
+	for _, m := range perSource {
+		if inc.Counts == nil {
+			inc.Counts = map[string]float64{}
+		}
+		for k, v := range m {
+			if v > inc.Counts[k] {
+				inc.Counts[k] = v
+			}
+		}
+	}
+	// Sources.
+	srcIDs := make([]string, 0, len(rs))
+	for _, r := range rs {
+		srcIDs = append(srcIDs, r.SourceID)
+	}
+	slices.Sort(srcIDs)
+	srcIDs = slices.Compact(srcIDs)
+	inc.Sources = make([]backstop.Source, len(srcIDs))
+	for i, id := range srcIDs {
+		inc.Sources[i] = lookupSource(sources, id)
+	}
+	inc.IndependentSources, inc.OpposingSides = Independence(inc.Sources)
+	inc.Grade = Grade(inc.Sources, inc.IndependentSources, inc.OpposingSides, bestCred)
+	slices.Sort(ids)
+	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	inc.ID = "inc-" + hex.EncodeToString(sum[:8])
+	return inc
+}
+
+func lookupSource(sources SourceLookup, id string) backstop.Source {
+	if sources != nil {
+		if s, ok := sources.Lookup(id); ok {
+			if s.ID == "" {
+				s.ID = id
+			}
+			return s
+		}
+	}
+	return backstop.Source{ID: id, Reliability: 'F'}
+}
+
+// Independence counts the independent sources among srcs — distinct
+// affiliations, a source without one being its own — and tells whether two
+// of them are aligned with different, non-neutral sides.
+func Independence(srcs []backstop.Source) (independent int, opposing bool) {
+	affs := make([]string, 0, len(srcs))
+	side := ""
+	for _, s := range srcs {
+		a := s.Affiliation
+		if a == "" {
+			a = "\x00" + s.ID
+		}
+		affs = append(affs, a)
+		if !s.Neutral() {
+			if side == "" {
+				side = s.Side
+			} else if s.Side != side {
+				opposing = true
+			}
+		}
+	}
+	slices.Sort(affs)
+	return len(slices.Compact(affs)), opposing
+}
+
+// Grade computes an incident's Admiralty grade. Reliability is the best
+// among its sources. Credibility is 1 (confirmed) when at least two
+// independent sources, including sources of opposing sides, agree; 2
+// (probably true) with two or more independent sources; 3 (possibly true)
+// with one reliable (A or B) source; otherwise the best credibility its
+// reports were given, or 6 (cannot be judged).
+func Grade(srcs []backstop.Source, independent int, opposing bool, reported backstop.Credibility) backstop.Grade {
+	g := backstop.Grade{Reliability: 'F'}
+	for _, s := range srcs {
+		if s.Reliability >= 'A' && s.Reliability <= 'F' && s.Reliability < g.Reliability {
+			g.Reliability = s.Reliability
+		}
+	}
+	switch {
+	case independent >= 2 && opposing:
+		g.Credibility = 1
+	case independent >= 2:
+		g.Credibility = 2
+	case g.Reliability.AtLeast('B'):
+		g.Credibility = 3
+	case reported >= 1 && reported <= 6:
+		g.Credibility = reported
+	default:
+		g.Credibility = 6
+	}
+	return g
+}
+
+// mostCommon returns the key with the highest count, ties broken by the
+// smallest key under less; the zero value for an empty map.
+func mostCommon[K comparable](m map[K]int, compare func(a, b K) int) K {
+	var best K
+	n := -1
+	for k, c := range m {
+		if c > n || (c == n && compare(k, best) < 0) {
+			best, n = k, c
+		}
+	}
+	return best
+}
+
+// haversineKm is the great-circle distance on a sphere of the Earth's mean
+// radius; fusion needs tens of kilometres, not metres.
+func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0088
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
+	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+}
