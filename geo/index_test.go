@@ -67,8 +67,8 @@ func TestIndexBoundaryAndOrder(t *testing.T) {
 		want string
 	}{
 		{1.5, 1.5, "a"},
-		{2, 1, "b,a"}, // shared edge: both, in NewIndex order
-		{2, 2, "b,a"}, // shared corner
+		{2, 1, "b,a"},    // shared edge: both, in NewIndex order
+		{2, 2, "b,a"},    // shared corner
 		{0.75, 0.75, ""}, // in the hole
 		{0.5, 0.75, "a"}, // on the hole's edge
 		{3, 1, "b"},
