@@ -90,8 +90,9 @@ type Stats struct {
 	// Reports is the number of reports made; it exceeds Accepted when a row
 	// yields several (one per outlet, one per source link).
 	Reports int
-	// Problems are the first examples of skipped rows and of values that
-	// were accepted but could not be fully understood.
+	// Problems are the first examples (up to Options.MaxProblems of each)
+	// of skipped rows and of values that were accepted but could not be
+	// fully understood, in file order.
 	Problems []Problem
 	// SkippedByReason counts skipped rows per reason.
 	SkippedByReason map[string]int
@@ -158,7 +159,8 @@ type builder struct {
 	max      int
 	ids      map[string]int
 	newSrc   map[string]bool
-	rowStart int // Stats.Reports before the current row
+	skips    int // examples of skipped rows kept
+	notes    int // examples of notes kept
 }
 
 func newBuilder(name string, typ Type, opt Options) *builder {
@@ -189,8 +191,15 @@ func (bd *builder) note(row, line int, column, reason, value string) {
 	bd.problem(Problem{Row: row, Line: line, Column: column, Reason: reason, Value: value})
 }
 
+// problem keeps up to max examples of skips and, separately, up to max
+// examples of notes, so that many notes cannot hide the skips.
 func (bd *builder) problem(p Problem) {
-	if len(bd.b.Stats.Problems) < bd.max {
+	n := &bd.notes
+	if p.Skipped {
+		n = &bd.skips
+	}
+	if *n < bd.max {
+		*n++
 		bd.b.Stats.Problems = append(bd.b.Stats.Problems, p)
 	}
 }

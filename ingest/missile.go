@@ -5,8 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	_ "time/tzdata" // Europe/Kyiv must load on machines without a zoneinfo database
+	"unicode"
 
 	"github.com/backstop-dev/backstop"
 )
@@ -51,24 +51,24 @@ var WeaponModels = map[string]string{
 	"Iskander-M": "ballistic missile", "Iskander-M/KN-23": "ballistic missile",
 	"KN-23": "ballistic missile", "X-47 Kinzhal": "ballistic missile",
 	"X-47 Kinzhal and Iskander-M": "ballistic missile",
-	"3M22 Zircon": "cruise missile", "Banderol": "cruise missile", "Iskander-K": "cruise missile",
+	"3M22 Zircon":                 "cruise missile", "Banderol": "cruise missile", "Iskander-K": "cruise missile",
 	"Iskander-K and Kalibr": "cruise missile", "Kalibr": "cruise missile",
 	"P-800 Oniks": "cruise missile", "Unknown Missile": "cruise missile",
 	"X-101/X-555": "cruise missile", "X-101/X-555 and Iskander-K": "cruise missile",
 	"X-101/X-555 and Kalibr": "cruise missile", "X-101/X-555 and Kalibr and Iskander-K": "cruise missile",
 	"X-101/X-555 and Kalibr and Iskander-K and X-59": "cruise missile",
-	"X-101/X-555 and Kalibr and X-22": "cruise missile",
-	"X-101/X-555 and Kalibr and X-59/X-69": "cruise missile", "X-22": "cruise missile",
+	"X-101/X-555 and Kalibr and X-22":                "cruise missile",
+	"X-101/X-555 and Kalibr and X-59/X-69":           "cruise missile", "X-22": "cruise missile",
 	"X-22 and X-31P": "cruise missile", "X-22 and X-32": "cruise missile", "X-31": "cruise missile",
 	"X-31P": "cruise missile", "X-31PD": "cruise missile", "X-32": "cruise missile",
 	"X-35": "cruise missile", "X-47 Kinzhal and Iskander-M/KN-23": "cruise missile",
 	"X-59": "cruise missile", "X-59 and X-35": "cruise missile", "X-59/X-69": "cruise missile",
 	"X-59MK2": "cruise missile", "X-69": "cruise missile",
-	"GBU": "guided bomb",
-	"C-300 and Iskander-M": "surface-to-air and ballistic",
+	"GBU":                        "guided bomb",
+	"C-300 and Iskander-M":       "surface-to-air and ballistic",
 	"C-300/C-400 and Iskander-M": "surface-to-air and ballistic",
-	"C-400 and Iskander-M": "surface-to-air and ballistic",
-	"C-300": "surface-to-air missile", "C-300/C-400": "surface-to-air missile",
+	"C-400 and Iskander-M":       "surface-to-air and ballistic",
+	"C-300":                      "surface-to-air missile", "C-300/C-400": "surface-to-air missile",
 	"C-400": "surface-to-air missile",
 	// Not in missiles_and_uavs.csv: Russian reconnaissance drones.
 	"Фенікс": "UAV", "Картограф": "UAV", "Привет-82": "UAV",
