@@ -22,20 +22,20 @@ type refPoint struct {
 }
 
 type refFile struct {
-	Domain           string     `json:"domain"`
-	DomainFile       string     `json:"domain_file"`
-	Profiles         []string   `json:"profiles"`
-	NOutcomes        float64    `json:"n_outcomes"`
-	NRational        int64      `json:"n_rational_outcomes"`
-	Reserved         []float64  `json:"reserved_values"`
-	UtilityMax       []float64  `json:"utility_max"`
-	UtilityMin       []float64  `json:"utility_min"`
-	Frontier         []refPoint `json:"frontier"`
-	Nash             []refPoint `json:"nash"`
-	KS               []refPoint `json:"ks"`
-	Egalitarian      []refPoint `json:"egalitarian"`
-	MaxWelfare       []refPoint `json:"max_welfare"`
-	Timing           struct {
+	Domain      string     `json:"domain"`
+	DomainFile  string     `json:"domain_file"`
+	Profiles    []string   `json:"profiles"`
+	NOutcomes   float64    `json:"n_outcomes"`
+	NRational   int64      `json:"n_rational_outcomes"`
+	Reserved    []float64  `json:"reserved_values"`
+	UtilityMax  []float64  `json:"utility_max"`
+	UtilityMin  []float64  `json:"utility_min"`
+	Frontier    []refPoint `json:"frontier"`
+	Nash        []refPoint `json:"nash"`
+	KS          []refPoint `json:"ks"`
+	Egalitarian []refPoint `json:"egalitarian"`
+	MaxWelfare  []refPoint `json:"max_welfare"`
+	Timing      struct {
 		Frontier float64 `json:"frontier_wall_time_s"`
 	} `json:"timing"`
 }

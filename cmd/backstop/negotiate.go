@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/backstop-dev/backstop/negotiate"
+	"github.com/backstop-dev/backstop/negotiate/genius"
+)
+
+func init() {
+	register(command{
+		name:    "negotiate",
+		summary: "analyse, simulate and run tournaments over negotiation positions or GENIUS domains",
+		run:     runNegotiate,
+	})
+}
+
+const negotiateUsage = `Usage:
+  backstop negotiate analyze (--positions FILE | --genius DIR | --geniusweb DIR) [flags]
+  backstop negotiate simulate (--positions FILE | --genius DIR) [flags]
+  backstop negotiate tournament (--positions FILE | --genius DIR) [flags]
+
+Run "backstop negotiate <sub> -h" for the flags of each.
+`
+
+func runNegotiate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, negotiateUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	switch args[0] {
+	case "analyze", "analyse":
+		return runNegotiateAnalyze(ctx, args[1:], stdout, stderr)
+	case "simulate":
+		return runNegotiateSimulate(ctx, args[1:], stdout, stderr)
+	case "tournament":
+		return runNegotiateTournament(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "backstop negotiate: unknown subcommand %q\n\n%s", args[0], negotiateUsage)
+	return exitUsage
+}
+
+// problemFlags are the flags that say where the negotiation comes from.
+type problemFlags struct {
+	positions, geniusDir, geniusWebDir, profiles string
+}
+
+func (p *problemFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.positions, "positions", "", "positions file (YAML) naming an agreement and each party's red lines and preferences")
+	fs.StringVar(&p.geniusDir, "genius", "", "folder with one GENIUS domain XML and its profiles (parties in file-name order)")
+	fs.StringVar(&p.geniusWebDir, "geniusweb", "", "folder with a GeniusWeb JSON domain and its profiles")
+	fs.StringVar(&p.profiles, "profiles", "", "comma-separated profile file names to use as parties (default: all, in file-name order)")
+}
+
+// load returns the problem, and the positions when they were the source.
+func (p *problemFlags) load() (*negotiate.Problem, *negotiate.Positions, error) {
+	n := 0
+	for _, s := range []string{p.positions, p.geniusDir, p.geniusWebDir} {
+		if s != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, nil, errUsage("give exactly one of --positions, --genius, --geniusweb")
+	}
+	switch {
+	case p.geniusDir != "":
+		var only []string
+		if p.profiles != "" {
+			only = strings.Split(p.profiles, ",")
+		}
+		s, err := genius.LoadDir(p.geniusDir, only...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.Problem(), nil, nil
+	case p.geniusWebDir != "":
+		d, profs, err := genius.LoadGeniusWebDir(p.geniusWebDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		pr := &negotiate.Problem{Domain: d}
+		for _, x := range profs {
+			pr.Parties = append(pr.Parties, x.Party())
+		}
+		return pr, nil, nil
+	}
+	pos, err := negotiate.LoadPositions(p.positions)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos.Problem(), pos, nil
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+func errUsage(s string) error     { return usageError(s) }
+
+func exitFor(stderr io.Writer, err error) int {
+	var u usageError
+	fmt.Fprintf(stderr, "backstop negotiate: %v\n", err)
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFindings
+}
+
+func runNegotiateAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("negotiate analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf problemFlags
+	pf.register(fs)
+	format := fs.String("format", "text", "output format: text or json")
+	method := fs.String("method", "", "frontier algorithm: additive (exact, no enumeration) or enumerate (reference); default: the fastest exact one")
+	plot := fs.String("plot", "", "write an SVG plot of the utility space and frontier to this file")
+	maxList := fs.Int("list", 20, "text format: list at most this many frontier deals (0: all)")
+	robust := fs.Int("robustness", 0, "positions: Monte Carlo samples of the uncertainty ranges (0: default 1000, -1: skip)")
+	seed := fs.Int64("seed", 1, "random seed for Monte Carlo robustness")
+	if err := fs.Parse(splitFlags(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "backstop negotiate analyze: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "backstop negotiate analyze: --format must be text or json, not %q\n", *format)
+		return exitUsage
+	}
+	prob, pos, err := pf.load()
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	if pos != nil {
+		return analyzePositions(ctx, pos, *format, *plot, *robust, *seed, stdout, stderr)
+	}
+	opt := negotiate.Options{Method: *method, Progress: progress(stderr, "enumerating")}
+	a, err := negotiate.Analyze(ctx, prob, opt)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	if *plot != "" {
+		if err := negotiate.WritePlotFile(*plot, prob, a, nil); err != nil {
+			return exitFor(stderr, err)
+		}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(a.JSON(prob)); err != nil {
+			return exitFor(stderr, err)
+		}
+		return exitOK
+	}
+	a.WriteText(stdout, prob, *maxList)
+	return exitOK
+}
+
+// progress returns a progress callback drawing a bar on stderr once a run
+// is long enough to need one (over 5 million steps).
+func progress(stderr io.Writer, what string) func(done, total uint64) {
+	var bar *progressbar.ProgressBar
+	return func(done, total uint64) {
+		if total < 5_000_000 {
+			return
+		}
+		if bar == nil {
+			bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(stderr),
+				progressbar.OptionSetDescription(what), progressbar.OptionShowCount(), progressbar.OptionThrottle(200_000_000))
+		}
+		_ = bar.Set64(int64(done))
+		if done >= total {
+			_ = bar.Finish()
+			fmt.Fprintln(stderr)
+		}
+	}
+}
+
+// analyzePositions diagnoses a positions file: zone of agreement, deadlock,
+// minimal relaxations, fair points and their robustness.
+func analyzePositions(ctx context.Context, pos *negotiate.Positions, format, plot string, samples int, seed int64, stdout, stderr io.Writer) int {
+	d, err := pos.Diagnose(ctx)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	// The negotiation to report on: as stated when a zone exists, else
+	// after the (first) cheapest relaxation.
+	var relaxed uint64
+	var a *negotiate.Analysis
+	if d.Zone != 0 {
+		if a, err = negotiate.Analyze(ctx, pos.Problem(), negotiate.Options{}); err != nil {
+			return exitFor(stderr, err)
+		}
+	} else if len(d.Cheapest) > 0 {
+		c := d.Minimal[d.Cheapest[0]]
+		relaxed, a = c.Mask, c.Analysis
+	}
+	var rob *negotiate.Robustness
+	if samples == 0 {
+		samples = 1000
+	}
+	if a != nil && samples > 0 {
+		var cands []negotiate.Candidate
+		for _, s := range []struct {
+			label string
+			pts   []negotiate.Point
+		}{{"Nash", a.Nash}, {"Kalai-Smorodinsky", a.KalaiSmorodinsky}, {"egalitarian", a.Egalitarian}, {"max welfare", a.MaxWelfare}} {
+			if len(s.pts) > 0 {
+				cands = append(cands, negotiate.Candidate{Label: s.label, Outcome: s.pts[0].Outcome})
+			}
+		}
+		if rob, err = pos.Robustness(ctx, relaxed, cands, samples, seed, progress(stderr, "robustness")); err != nil {
+			return exitFor(stderr, err)
+		}
+	}
+	if plot != "" && a != nil {
+		if err := negotiate.WritePlotFile(plot, pos.ProblemWithout(relaxed), a, nil); err != nil {
+			return exitFor(stderr, err)
+		}
+	}
+	if format == "json" {
+		out := positionsJSON(pos, d, a, rob, relaxed)
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return exitFor(stderr, err)
+		}
+		return exitOK
+	}
+	pos.WriteReport(stdout, a, d, rob)
+	return exitOK
+}
+
+type jsonRelaxation struct {
+	RedLines []string                `json:"red_lines"`
+	Cost     float64                 `json:"cost"`
+	Zone     int64                   `json:"zone"`
+	Analysis *negotiate.JSONAnalysis `json:"analysis,omitempty"`
+}
+
+type jsonPositions struct {
+	Note           string                  `json:"note"`
+	Outcomes       string                  `json:"outcomes"`
+	RedLinePath    string                  `json:"red_line_path"`
+	Zone           int64                   `json:"zone"`
+	Conflicts      [][2]string             `json:"conflicts"`
+	WalkAwayBlocks bool                    `json:"walk_away_blocks"`
+	Relaxations    []jsonRelaxation        `json:"relaxations"`
+	Cheapest       []int                   `json:"cheapest"`
+	Analysis       *negotiate.JSONAnalysis `json:"analysis,omitempty"`
+	Robustness     *negotiate.Robustness   `json:"robustness,omitempty"`
+}
+
+func positionsJSON(pos *negotiate.Positions, d *negotiate.Deadlock, a *negotiate.Analysis, rob *negotiate.Robustness, relaxed uint64) *jsonPositions {
+	j := &jsonPositions{Note: pos.Note, Outcomes: pos.Domain.Size().String(), RedLinePath: d.Path, Zone: d.Zone,
+		WalkAwayBlocks: d.WalkAwayBlocks, Cheapest: d.Cheapest, Robustness: rob, Conflicts: [][2]string{}}
+	for _, c := range d.Conflicts {
+		j.Conflicts = append(j.Conflicts, [2]string{c[0].ID, c[1].ID})
+	}
+	for _, r := range d.Minimal {
+		jr := jsonRelaxation{Cost: r.Cost, Zone: r.Zone}
+		for _, rl := range r.RedLines {
+			jr.RedLines = append(jr.RedLines, rl.ID)
+		}
+		if r.Analysis != nil {
+			jr.Analysis = r.Analysis.JSON(pos.ProblemWithout(r.Mask))
+		}
+		j.Relaxations = append(j.Relaxations, jr)
+	}
+	if a != nil {
+		j.Analysis = a.JSON(pos.ProblemWithout(relaxed))
+	}
+	return j
+}
+
+func runNegotiateSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return exitUsage
+}
+
+func runNegotiateTournament(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return exitUsage
+}
