@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,8 +93,26 @@ type RedLine struct {
 	table []bool
 }
 
+// checkKeys rejects unknown keys in a mapping (yaml.v3's KnownFields does
+// not reach inside custom unmarshalers).
+func checkKeys(n *yaml.Node, allowed ...string) error {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !slices.Contains(allowed, k.Value) {
+			return fmt.Errorf("line %d: field %s not found (want one of %s)", k.Line, k.Value, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
 // UnmarshalYAML records the line of a red line.
 func (r *RedLine) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "id", "text", "require", "relax_cost"); err != nil {
+		return err
+	}
 	type plain RedLine
 	if err := n.Decode((*plain)(r)); err != nil {
 		return err
@@ -104,6 +123,9 @@ func (r *RedLine) UnmarshalYAML(n *yaml.Node) error {
 
 // UnmarshalYAML records the line of a party's position.
 func (p *PartyPosition) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "party", "name", "walk_away", "red_lines", "preferences", "uncertainty"); err != nil {
+		return err
+	}
 	type plain PartyPosition
 	if err := n.Decode((*plain)(p)); err != nil {
 		return err
@@ -341,7 +363,6 @@ func (r *RedLine) Holds(d *Domain, o Outcome) bool {
 }
 
 func (pos *Positions) utility(p *PartyPosition, termIdx map[string]int) (*Additive, error) {
-	total := 0.0
 	for id, w := range p.Preferences.Weights {
 		if _, ok := termIdx[id]; !ok {
 			return nil, pos.errf(p.Line, "party %s: weight for unknown term %q", p.Party, id)
@@ -349,7 +370,10 @@ func (pos *Positions) utility(p *PartyPosition, termIdx map[string]int) (*Additi
 		if w < 0 || math.IsNaN(w) {
 			return nil, pos.errf(p.Line, "party %s: weight of %s is negative", p.Party, id)
 		}
-		total += w
+	}
+	total := 0.0 // summed in term order: map order would change the last bit
+	for _, t := range pos.Terms {
+		total += p.Preferences.Weights[t.ID]
 	}
 	if total <= 0 {
 		return nil, pos.errf(p.Line, "party %s: preferences need positive weights", p.Party)

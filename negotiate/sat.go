@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/crillab/gophersat/solver"
 )
@@ -72,7 +73,10 @@ func newSATModel(pos *Positions) *satModel {
 				}
 			}
 		}
-		need := int(math.Ceil(pp.WalkAway*SATScale - 1e-6))
+		// Slack of one unit per term: every deal that truly meets the
+		// walk-away value satisfies the rounded constraint; solve re-checks
+		// each model in float64 and excludes the few false positives.
+		need := int(math.Floor(pp.WalkAway*SATScale)) - len(pp.u.Contrib)
 		m.walk = append(m.walk, solver.GtEq(lits, ws, need))
 	}
 	m.nVars = next - 1
@@ -90,21 +94,47 @@ func (m *satModel) solve(walk bool, keep []int, extra []solver.PBConstr) (Outcom
 		cs = append(cs, solver.PropClause(-m.sel[j]))
 	}
 	cs = append(cs, extra...)
-	s := solver.New(solver.ParsePBConstrs(cs))
-	if s.Solve() != solver.Sat {
-		return nil, 0, false
-	}
-	model := s.Model()
-	o := make(Outcome, len(m.varOf))
-	for t, row := range m.varOf {
-		for v, x := range row {
-			if model[x-1] {
-				o[t] = v
+	for {
+		// gophersat may rewrite constraints in place: give it copies.
+		fresh := make([]solver.PBConstr, len(cs))
+		for i, c := range cs {
+			fresh[i] = solver.PBConstr{Lits: slices.Clone(c.Lits), Weights: slices.Clone(c.Weights), AtLeast: c.AtLeast}
+		}
+		s := solver.New(solver.ParsePBConstrs(fresh))
+		if s.Solve() != solver.Sat {
+			return nil, 0, false
+		}
+		model := s.Model()
+		o := make(Outcome, len(m.varOf))
+		for t, row := range m.varOf {
+			for v, x := range row {
+				if model[x-1] {
+					o[t] = v
+				}
 			}
 		}
+		if walk && !m.acceptable(o) {
+			// A rounding false positive: exclude this very deal.
+			nogood := make([]int, len(o))
+			for t, v := range o {
+				nogood[t] = -m.varOf[t][v]
+			}
+			cs = append(cs, solver.PropClause(nogood...))
+			continue
+		}
+		// The relaxed set is what the deal actually violates.
+		return o, m.pos.Violations(o), true
 	}
-	// The relaxed set is what the deal actually violates.
-	return o, m.pos.Violations(o), true
+}
+
+// acceptable checks the walk-away values exactly, in float64.
+func (m *satModel) acceptable(o Outcome) bool {
+	for i := range m.pos.Parties {
+		if m.pos.Parties[i].u.Utility(o) < m.pos.Parties[i].WalkAway {
+			return false
+		}
+	}
+	return true
 }
 
 // DiagnoseSAT is Diagnose without enumeration: red lines and walk-away
