@@ -106,7 +106,7 @@ func (p *problemFlags) load() (*negotiate.Problem, *negotiate.Positions, error) 
 type usageError string
 
 func (e usageError) Error() string { return string(e) }
-func errUsage(s string) error     { return usageError(s) }
+func errUsage(s string) error      { return usageError(s) }
 
 func exitFor(stderr io.Writer, err error) int {
 	var u usageError
