@@ -112,6 +112,7 @@ type Fuser struct {
 type cluster struct {
 	parent  *cluster
 	members []*member
+	start   time.Time // earliest time of any member
 	end     time.Time // latest end of any member
 	serial  int
 }
@@ -278,11 +279,14 @@ func (f *Fuser) Add(r backstop.Report) error {
 			if j.end.After(c.end) {
 				c.end = j.end
 			}
+			if j.start.Before(c.start) {
+				c.start = j.start
+			}
 		}
 	}
 	if c == nil {
 		f.nextID++
-		c = &cluster{serial: f.nextID}
+		c = &cluster{serial: f.nextID, start: r.Time}
 		f.open = append(f.open, c)
 	}
 	m.c = c
@@ -325,6 +329,19 @@ func (f *Fuser) Flush(now time.Time) []backstop.Incident {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out
+}
+
+// OpenSince returns the earliest time of a report in a cluster not yet
+// flushed: no incident flushed later can start before it.
+func (f *Fuser) OpenSince() (time.Time, bool) {
+	var t time.Time
+	ok := false
+	for _, c := range f.open {
+		if c.parent == nil && (!ok || c.start.Before(t)) {
+			t, ok = c.start, true
+		}
+	}
+	return t, ok
 }
 
 // Pending is the number of clusters not yet flushed.
