@@ -417,7 +417,8 @@ func appendNew(list []string, s string) []string {
 // obligation is a provision obligation or a stage obligation, seen alike.
 type obligation struct {
 	id      string
-	what    string // "obligation provision" or "obligation of stage X"
+	what    string // "obligation"
+	of      string // "" or ` of stage "x"`
 	parties []string
 	action  string
 	zones   []string
@@ -436,7 +437,7 @@ func (c *checker) obligations() []obligation {
 	}
 	for _, s := range c.doc.Protocol.Stages {
 		for _, o := range s.Obligations {
-			out = append(out, obligation{id: o.ID, what: fmt.Sprintf("obligation of stage %q", s.ID), parties: o.Parties,
+			out = append(out, obligation{id: o.ID, what: "obligation", of: fmt.Sprintf(" of stage %q", s.ID), parties: o.Parties,
 				action: o.Action, zones: o.Zones, inForce: o.InForceExpr(), pos: o.Pos, stage: s})
 		}
 	}

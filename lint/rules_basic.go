@@ -86,14 +86,15 @@ func ruleNeverInForce(c *checker) {
 			continue
 		}
 		s := c.project(x.e.Terms)
-		some := false
+		some, failed := false, false
 		complete := c.each(s, func(terms map[string]any) bool {
-			some = inForce(x.e, terms)
-			return !some
+			ok, err := x.e.Eval(map[string]any{"terms": terms})
+			some, failed = err == nil && ok, err != nil
+			return !some && !failed
 		})
-		if !some && complete {
+		if !some && !failed && complete {
 			c.warn(c.fieldPos(x.pos, "in_force"), "correct the condition, or delete the clause if no deal should carry it",
-				"%s %q is never in force: `%s` is false under all %d deals", x.what, x.id, strings.TrimSpace(x.e.Source), s.size*s.rest)
+				"%s %q is never in force: `%s` is false under every one of the %d deals", x.what, x.id, strings.TrimSpace(x.e.Source), s.size*s.rest)
 		}
 	}
 }

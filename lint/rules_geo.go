@@ -385,8 +385,8 @@ func (c *checker) contradiction(o obligation, p *agreement.Provision, parties []
 		where = fmt.Sprintf(" in overlapping zones (%s / %s)", strings.Join(o.zones, ", "), strings.Join(p.Zones, ", "))
 	}
 	total := s.size * s.rest
-	msg := fmt.Sprintf("%s %q requires %s to %s, which prohibition %q (line %d) forbids%s, under %d of %d deals, e.g. %s",
-		o.what, o.id, strings.Join(parties, ", "), o.action, p.ID, p.Pos.Line, where, hits*s.rest, total, describe(s, first))
+	msg := fmt.Sprintf("%s %q%s requires %s to %s, which prohibition %q (line %d) forbids%s, under %d of %d deals, e.g. %s",
+		o.what, o.id, o.of, strings.Join(parties, ", "), o.action, p.ID, p.Pos.Line, where, hits*s.rest, total, describe(s, first))
 	pos := c.fieldPos(o.pos, "action")
 	c.report(pos, agreement.SevError, msg,
 		fmt.Sprintf("make the two exclusive (in_force conditions that cannot both hold, disjoint zones, or an exception in %q's when), or drop one", p.ID))

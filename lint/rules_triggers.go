@@ -241,6 +241,11 @@ func catches(u *agreement.Trigger, sum string, rate float64, w time.Duration, sp
 	return seen >= float64(uth.Count)
 }
 
+// SalamiHorizon is the window from which a threshold counts as cumulative:
+// a rate that stays under a bar over 30 days or more is no longer salami
+// slicing but a level of activity the drafters chose to tolerate.
+const SalamiHorizon = 30 * 24 * time.Hour
+
 func ruleSalami(c *checker) {
 	for _, t := range c.doc.Triggers {
 		th := t.Threshold
@@ -259,8 +264,12 @@ func ruleSalami(c *checker) {
 			}
 		}
 		caughtBy := func(splitZone string, splitActor bool) bool {
+			r := rate
+			if splitZone != "" {
+				r *= float64(nkids) // the same rate in every part
+			}
 			for _, u := range others {
-				if catches(u, th.Sum, rate, w, splitZone, splitActor) {
+				if catches(u, th.Sum, r, w, splitZone, splitActor) {
 					return true
 				}
 			}
@@ -268,22 +277,25 @@ func ruleSalami(c *checker) {
 		}
 		unit := "incidents"
 		if len(t.Kinds) == 1 {
-			unit = string(t.Kinds[0]) + "s"
+			unit = strings.ReplaceAll(string(t.Kinds[0]), "_", " ") + " incidents"
 		}
 		amount := func(k float64) string {
 			if th.Sum != "" {
 				return fmt.Sprintf("just under %g %s", th.AtLeast*k, th.Sum)
+			}
+			if rate*k == 1 {
+				return "1 " + strings.TrimSuffix(unit, "s")
 			}
 			return fmt.Sprintf("%g %s", rate*k, unit)
 		}
 		month := float64(30*24*time.Hour) / float64(w)
 		perMonth := func(x float64) string {
 			if th.Sum != "" {
-				return fmt.Sprintf("about %g %s a month", math.Round(th.AtLeast*month), th.Sum)
+				return fmt.Sprintf("just under %g %s a month", math.Round(th.AtLeast*month), th.Sum)
 			}
 			return fmt.Sprintf("%g a month", math.Floor(x*month))
 		}
-		if rate > 0 && !caughtBy("", false) {
+		if rate > 0 && w < SalamiHorizon && !caughtBy("", false) {
 			c.warn(c.fieldPos(t.Pos, "threshold"),
 				fmt.Sprintf("add a trigger over the same kinds with a longer window (e.g. `threshold: {count: %d, window: %s}`) so that a steady rate below this bar still fires", max(int(math.Floor(rate*month/2)), 2), agreement.Duration(30*24*time.Hour)),
 				"%s every %s, i.e. %s, never fire trigger %q, and no longer-window trigger over the same kinds catches them",
