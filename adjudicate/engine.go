@@ -683,10 +683,11 @@ func (e *Engine) Advance(now time.Time) []Decision {
 	var out []Decision
 	keep := e.pending[:0]
 	for _, ob := range e.pending {
-		if !ob.Due.Before(now) || (ob.Fulfilled && !ob.FulfilledAt.After(ob.Due)) {
-			if !ob.Fulfilled {
-				keep = append(keep, ob)
-			}
+		if ob.Fulfilled && !ob.FulfilledAt.After(ob.Due) {
+			continue // fulfilled in time: it can never go overdue
+		}
+		if !ob.Due.Before(now) {
+			keep = append(keep, ob)
 			continue
 		}
 		ob.Overdue = true
