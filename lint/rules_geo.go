@@ -10,6 +10,7 @@ import (
 
 	"github.com/peterstace/simplefeatures/geom"
 
+	"github.com/backstop-dev/backstop"
 	"github.com/backstop-dev/backstop/agreement"
 	"github.com/backstop-dev/backstop/geo"
 )
@@ -122,13 +123,21 @@ func ruleUncoveredTerritory(c *checker) {
 	}
 	var clauses []clause
 	var read []string
+	// Only clauses about hostile acts protect territory: a prohibition on
+	// the guarantors' own deployments covers nothing.
+	hostile := func(ks []backstop.Kind) bool {
+		return slices.ContainsFunc(ks, backstop.Kind.Hostile)
+	}
 	for _, p := range c.doc.Provisions {
-		if p.Kind == agreement.Prohibition {
+		if p.Kind == agreement.Prohibition && hostile(p.Kinds) {
 			clauses = append(clauses, clause{p.Zones, p.InForceExpr()})
 			read = append(read, exprTerms(p.InForceExpr())...)
 		}
 	}
 	for _, t := range c.doc.Triggers {
+		if !hostile(kindsOf(t)) {
+			continue
+		}
 		clauses = append(clauses, clause{t.Zones, t.InForceExpr()})
 		read = append(read, exprTerms(t.InForceExpr())...)
 	}
