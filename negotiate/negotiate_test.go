@@ -293,9 +293,32 @@ func TestRelaxationsAgainstBruteForce(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleGolden pins the analyst-facing text of the worked example.
+// TestTermsInSync checks that testdata/ukraine-terms.yaml still declares
+// the same terms as the worked example's agreement.
+func TestTermsInSync(t *testing.T) {
+	doc, err := agreement.Load("../examples/ukraine-2025/agreement.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ukraineTerms(t)
+	if len(doc.Terms) != len(want) {
+		t.Fatalf("agreement has %d terms; testdata has %d", len(doc.Terms), len(want))
+	}
+	for i, x := range doc.Terms {
+		w := want[i]
+		if x.ID != w.ID || x.Type != w.Type || !slices.Equal(x.Values, w.Values) || x.Min != w.Min || x.Max != w.Max || x.Step != w.Step {
+			t.Errorf("term %d: agreement %+v; testdata %+v", i, *x, w)
+		}
+	}
+}
+
+// TestWorkedExampleGolden pins the analyst-facing text of the worked
+// example, read exactly as the CLI reads it.
 func TestWorkedExampleGolden(t *testing.T) {
-	pos := ukrainePositions(t)
+	pos, err := LoadPositions("../examples/ukraine-2025/positions.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, err := pos.Diagnose(context.Background())
 	if err != nil {
 		t.Fatal(err)
