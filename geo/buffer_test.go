@@ -29,6 +29,7 @@ func TestBufferKmPointArea(t *testing.T) {
 			// On a surface of curvature 1/R² a geodesic disc has area
 			// 2πR²(1−cos(r/R)) ≈ πr²(1 − r²/12R²): 0.002% less at 100 km.
 			want := math.Pi * tc.km * tc.km
+			t.Logf("area %.4f km², πr² %.4f (%+.3f%%)", got, want, 100*(got-want)/want)
 			if rel := math.Abs(got-want) / want; rel > 0.01 {
 				t.Errorf("area = %.4f km²; want πr² = %.4f ± 1%% (off %.3f%%)", got, want, 100*rel)
 			}

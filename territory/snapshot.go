@@ -35,17 +35,23 @@ func MapDay(name string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if m := captureName.FindStringSubmatch(base); m != nil {
-		t, err := time.Parse("20060102", m[1])
-		return t, err == nil
+		return parseDay(m[1], 0)
 	}
 	if m := fetchName.FindStringSubmatch(base); m != nil {
-		t, err := time.Parse("20060102", m[1])
-		if err != nil {
-			return time.Time{}, false
-		}
-		return t.AddDate(0, 0, -1), true
+		return parseDay(m[1], -1)
 	}
 	return time.Time{}, false
+}
+
+// parseDay parses YYYYMMDD and shifts it by shift days. Years before 2000
+// are refused: no digital map of the war is that old, so such a "date" is
+// some other number in the name.
+func parseDay(s string, shift int) (time.Time, bool) {
+	t, err := time.Parse("20060102", s)
+	if err != nil || t.Year() < 2000 {
+		return time.Time{}, false
+	}
+	return t.AddDate(0, 0, shift), true
 }
 
 // SnapshotOn returns the snapshot in dir that shows the map at the end of
