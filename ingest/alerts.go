@@ -111,7 +111,7 @@ func ReadAirRaidAlerts(r io.Reader, name string, opt Options) (*Batch, error) {
 // parseUTC parses "2022-03-15 16:10:34+00:00" (or RFC 3339) into UTC.
 func parseUTC(s string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02 15:04:05Z07:00", time.RFC3339, "2006-01-02 15:04:05.999999Z07:00", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := checkYear(time.Parse(layout, s)); err == nil {
 			return t.UTC(), nil
 		}
 	}

@@ -142,7 +142,7 @@ func ReadBellingcat(r io.Reader, name string, opt Options) (*Batch, error) {
 }
 
 func (bd *builder) bellingcatIncident(row int, inc bcIncident) {
-	day, err := time.ParseInLocation("01/02/2006", inc.Date.String(), Kyiv)
+	day, err := checkYear(time.ParseInLocation("01/02/2006", inc.Date.String(), Kyiv))
 	if err != nil {
 		bd.skip(row, 0, "date", "date not MM/DD/YYYY", inc.Date.String())
 		return

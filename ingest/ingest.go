@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/backstop-dev/backstop"
 )
@@ -152,15 +152,15 @@ func (p Problem) String() string {
 // builder collects a batch: it counts rows, mints unique report ids and
 // creates sources the registry does not know.
 type builder struct {
-	b        *Batch
-	opt      Options
-	reg      *Registry
-	gaz      *Gazetteer
-	max      int
-	ids      map[string]int
-	newSrc   map[string]bool
-	skips    int // examples of skipped rows kept
-	notes    int // examples of notes kept
+	b      *Batch
+	opt    Options
+	reg    *Registry
+	gaz    *Gazetteer
+	max    int
+	ids    map[string]int
+	newSrc map[string]bool
+	skips  int // examples of skipped rows kept
+	notes  int // examples of notes kept
 }
 
 func newBuilder(name string, typ Type, opt Options) *builder {
@@ -357,21 +357,6 @@ func (t *csvTable) next() (rec record, parseErr error, err error) {
 	return rec, nil, nil
 }
 
-// sortedKeys returns the keys of m sorted by descending count, then name.
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	return keys
-}
-
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -384,6 +369,24 @@ func truncate(s string, n int) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// Plausible years for event data: a time outside them is a typo or a
+// placeholder (0001-01-01), not an event.
+const (
+	minYear = 1900
+	maxYear = 2200
+)
+
+// checkYear returns err, or an error when t lies outside the plausible years.
+func checkYear(t time.Time, err error) (time.Time, error) {
+	if err != nil {
+		return time.Time{}, err
+	}
+	if y := t.Year(); y < minYear || y > maxYear {
+		return time.Time{}, fmt.Errorf("year %d out of range %d..%d", y, minYear, maxYear)
+	}
+	return t, nil
+}
 
 // parseCount parses a count such as "49.0"; "" and "nan" give ok false.
 func parseCount(s string) (float64, bool, error) {

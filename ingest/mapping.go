@@ -169,7 +169,7 @@ func mapValues(m map[string]backstop.Kind) []backstop.Kind {
 
 func (m *Mapping) parseTime(s string) (time.Time, error) {
 	for _, l := range m.TimeLayout {
-		if t, err := time.ParseInLocation(l, s, m.loc); err == nil {
+		if t, err := checkYear(time.ParseInLocation(l, s, m.loc)); err == nil {
 			return t, nil
 		}
 	}

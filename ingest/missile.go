@@ -293,11 +293,11 @@ func ReadMissileAttacks(r io.Reader, name string, opt Options) (*Batch, error) {
 func parseLocalTime(s string, loc *time.Location) (t time.Time, dateOnly bool, err error) {
 	s = strings.Join(strings.Fields(s), " ")
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+		if t, err := checkYear(time.ParseInLocation(layout, s, loc)); err == nil {
 			return t, false, nil
 		}
 	}
-	t, err = time.ParseInLocation("2006-01-02", s, loc)
+	t, err = checkYear(time.ParseInLocation("2006-01-02", s, loc))
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("time %q: want YYYY-MM-DD[ HH:MM]", s)
 	}

@@ -77,7 +77,7 @@ func ReadVIINA(r io.Reader, name string, opt Options) (*Batch, error) {
 			bd.skip(rec.row, rec.line, "", "malformed CSV record", perr.Error())
 			continue
 		}
-		day, err := time.ParseInLocation("20060102", rec.get("date"), Kyiv)
+		day, err := checkYear(time.ParseInLocation("20060102", rec.get("date"), Kyiv))
 		if err != nil {
 			bd.skip(rec.row, rec.line, "date", "date not YYYYMMDD", rec.get("date"))
 			continue
