@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/backstop-dev/backstop/negotiate"
 	"github.com/backstop-dev/backstop/negotiate/genius"
+	"github.com/backstop-dev/backstop/negotiate/simulate"
 )
 
 func init() {
@@ -288,10 +290,200 @@ func positionsJSON(pos *negotiate.Positions, d *negotiate.Deadlock, a *negotiate
 	return j
 }
 
+// simFlags are the flags shared by simulate and tournament.
+type simFlags struct {
+	rounds   int
+	deadline time.Duration
+	seed     uint64
+	format   string
+	relax    string
+}
+
+func (f *simFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&f.rounds, "rounds", 100, "deadline in rounds (each party acts once per round)")
+	fs.DurationVar(&f.deadline, "time", 0, "deadline in wall-clock time instead of rounds (e.g. 2s; not reproducible)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed (sessions are reproducible for a given seed and round deadline)")
+	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	fs.StringVar(&f.relax, "relax", "", "positions: comma-separated red-line ids to relax before negotiating (default: the cheapest relaxation when there is no zone of agreement)")
+}
+
+// simProblem loads the problem and, for positions, applies relaxations.
+func simProblem(ctx context.Context, pf *problemFlags, f *simFlags) (*negotiate.Problem, string, error) {
+	prob, pos, err := pf.load()
+	if err != nil {
+		return nil, "", err
+	}
+	if pos == nil {
+		return prob, "", nil
+	}
+	var mask uint64
+	note := ""
+	if f.relax != "" {
+		for _, id := range strings.Split(f.relax, ",") {
+			found := false
+			for j, r := range pos.RedLines() {
+				if r.ID == strings.TrimSpace(id) {
+					mask |= 1 << j
+					found = true
+				}
+			}
+			if !found {
+				return nil, "", errUsage(fmt.Sprintf("--relax: no red line %q", id))
+			}
+		}
+		note = "relaxed: " + f.relax
+	} else {
+		d, err := pos.Diagnose(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		if d.Zone == 0 && len(d.Cheapest) > 0 {
+			c := d.Minimal[d.Cheapest[0]]
+			mask = c.Mask
+			var ids []string
+			for _, r := range c.RedLines {
+				ids = append(ids, r.ID)
+			}
+			note = "no zone of agreement as stated; negotiating after the cheapest relaxation: " + strings.Join(ids, ", ")
+		}
+	}
+	return pos.ProblemWithout(mask), note, nil
+}
+
 func runNegotiateSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return exitUsage
+	fs := flag.NewFlagSet("negotiate simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf problemFlags
+	pf.register(fs)
+	var sf simFlags
+	sf.register(fs)
+	agentsFlag := fs.String("agents", "", "comma-separated strategies, one per party in order ("+strings.Join(simulate.StrategyNames(), ", ")+"); default: boulware for every party")
+	if err := fs.Parse(splitFlags(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if sf.format != "text" && sf.format != "json" {
+		fmt.Fprintf(stderr, "backstop negotiate simulate: --format must be text or json\n")
+		return exitUsage
+	}
+	prob, note, err := simProblem(ctx, &pf, &sf)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	names := make([]string, len(prob.Parties))
+	for i := range names {
+		names[i] = "boulware"
+	}
+	if *agentsFlag != "" {
+		names = strings.Split(*agentsFlag, ",")
+		if len(names) != len(prob.Parties) {
+			return exitFor(stderr, errUsage(fmt.Sprintf("--agents lists %d strategies for %d parties", len(names), len(prob.Parties))))
+		}
+	}
+	agents := make([]simulate.Agent, len(names))
+	for i, n := range names {
+		a, err := simulate.NewAgent(strings.TrimSpace(n))
+		if err != nil {
+			return exitFor(stderr, errUsage(err.Error()))
+		}
+		agents[i] = a
+	}
+	sess, err := simulate.NewSession(ctx, prob, sf.seed)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	res, err := sess.Run(ctx, agents, simulate.Config{Rounds: sf.rounds, Deadline: sf.deadline, Seed: sf.seed})
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	if sf.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(res)
+		return exitOK
+	}
+	if note != "" {
+		fmt.Fprintln(stdout, note)
+	}
+	fmt.Fprintf(stdout, "SAOP session, %d parties (%s), deadline %s, seed %d.\n", len(prob.Parties), strings.Join(res.Agents, ", "), deadlineText(sf), sf.seed)
+	if !res.Agreement {
+		fmt.Fprintf(stdout, "No agreement after %d rounds (%d steps).\n", res.Round, res.Steps)
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "Agreement in round %d (%d steps):\n", res.Round, res.Steps)
+	for _, is := range prob.Domain.Issues {
+		fmt.Fprintf(stdout, "  %-24s %s\n", is.Name, res.Deal[is.Name])
+	}
+	for i, pt := range prob.Parties {
+		fmt.Fprintf(stdout, "  utility %-12s %.3f (walk-away %.3f)\n", pt.Name, res.Utilities[i], pt.Reserved)
+	}
+	fmt.Fprintf(stdout, "Distance to the Pareto frontier %.3f; to the Nash point %.3f (utility space).\n", res.DistFrontier, res.DistNash)
+	return exitOK
+}
+
+func deadlineText(f simFlags) string {
+	if f.deadline > 0 {
+		return f.deadline.String()
+	}
+	return fmt.Sprintf("%d rounds", f.rounds)
 }
 
 func runNegotiateTournament(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return exitUsage
+	fs := flag.NewFlagSet("negotiate tournament", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf problemFlags
+	pf.register(fs)
+	var sf simFlags
+	sf.register(fs)
+	strat := fs.String("strategies", strings.Join(simulate.StrategyNames(), ","), "comma-separated strategies to play against each other")
+	reps := fs.Int("reps", 1, "sessions per assignment of strategies to parties (seeds seed, seed+1, ...)")
+	if err := fs.Parse(splitFlags(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	prob, note, err := simProblem(ctx, &pf, &sf)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	names := strings.Split(*strat, ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+		if _, err := simulate.NewAgent(names[i]); err != nil {
+			return exitFor(stderr, errUsage(err.Error()))
+		}
+	}
+	sess, err := simulate.NewSession(ctx, prob, sf.seed)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	results, st, err := sess.Tournament(ctx, names, simulate.Config{Rounds: sf.rounds, Deadline: sf.deadline, Seed: sf.seed}, *reps)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	if sf.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(map[string]any{"standings": st, "sessions": results})
+		return exitOK
+	}
+	if note != "" {
+		fmt.Fprintln(stdout, note)
+	}
+	agreed := 0
+	for _, r := range results {
+		if r.Agreement {
+			agreed++
+		}
+	}
+	fmt.Fprintf(stdout, "Tournament: %d sessions, %d parties, deadline %s, seed %d; %d agreements.\n", len(results), len(prob.Parties), deadlineText(sf), sf.seed, agreed)
+	fmt.Fprintf(stdout, "%-12s %8s %10s %12s %14s %12s %8s\n", "strategy", "sessions", "agreements", "mean utility", "dist frontier", "dist Nash", "rounds")
+	for _, s := range st {
+		fmt.Fprintf(stdout, "%-12s %8d %10d %12.3f %14.3f %12.3f %8.1f\n", s.Strategy, s.Sessions, s.Agreements, s.MeanUtil, s.MeanDistF, s.MeanDistN, s.MeanRounds)
+	}
+	fmt.Fprintln(stdout, "(mean utility counts the walk-away value when no deal is reached; distances average over agreements)")
+	return exitOK
 }

@@ -164,3 +164,37 @@ func TestNegotiateErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestNegotiateSimulateAndTournament(t *testing.T) {
+	dir := shareddata.Path(t, "negotiation", "scenarios", "anac", "y2012", "TravelB")
+	var out1, out2, errb bytes.Buffer
+	args := []string{"negotiate", "simulate", "--genius", dir, "--agents", "boulware,conceder", "--rounds", "80", "--seed", "7", "--format", "json"}
+	if code := Main(context.Background(), args, &out1, &errb); code != exitOK {
+		t.Fatalf("simulate: exit %d; stderr %s", code, errb.String())
+	}
+	Main(context.Background(), args, &out2, &errb)
+	if out1.String() != out2.String() {
+		t.Errorf("simulate is not reproducible:\n%s\n%s", out1.String(), out2.String())
+	}
+	var res struct {
+		Agreement bool      `json:"agreement"`
+		Round     int       `json:"round"`
+		Utilities []float64 `json:"utilities"`
+		DistF     float64   `json:"distance_to_frontier"`
+	}
+	if err := json.Unmarshal(out1.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.Agreement || len(res.Utilities) != 2 || res.Round < 1 || res.Round > 80 || res.DistF < 0 {
+		t.Errorf("simulate result %+v; want an agreement within 80 rounds with 2 utilities", res)
+	}
+	var out, e2 bytes.Buffer
+	code := Main(context.Background(), []string{"negotiate", "tournament", "--genius", dir, "--strategies", "boulware,linear", "--rounds", "40"}, &out, &e2)
+	if code != exitOK || !strings.Contains(out.String(), "Tournament: 4 sessions") || !strings.Contains(out.String(), "boulware") {
+		t.Errorf("tournament: exit %d, output:\n%s%s", code, out.String(), e2.String())
+	}
+	var e3 bytes.Buffer
+	if code := Main(context.Background(), []string{"negotiate", "simulate", "--genius", dir, "--agents", "boulware,nobody"}, &out, &e3); code != exitUsage || !strings.Contains(e3.String(), "unknown strategy") {
+		t.Errorf("bad strategy: exit %d, stderr %q; want 2 and unknown strategy", code, e3.String())
+	}
+}
