@@ -18,6 +18,11 @@ import (
 const (
 	DefaultWindow   = 6 * time.Hour
 	DefaultRadiusKm = 25.0
+	// DefaultMaxSpan is the longest report interval treated as the
+	// duration of the event (an attack night). Longer intervals — a report
+	// dated only by its day — say when the event was reported, not how
+	// long it lasted, and would otherwise chain consecutive nights together.
+	DefaultMaxSpan = 18 * time.Hour
 )
 
 // SourceLookup finds a source by id. *ingest.Registry satisfies it.
@@ -37,6 +42,9 @@ type FuseOptions struct {
 	// RadiusKm is the largest distance between two reports' points (plus
 	// their precision) for them to be one incident; 0 means DefaultRadiusKm.
 	RadiusKm float64
+	// MaxSpan is the longest interval (End - Time) of a report that counts
+	// as the event's duration; 0 means DefaultMaxSpan.
+	MaxSpan time.Duration
 	// Compatible lists groups of kinds whose reports may be fused together.
 	// By default only reports of the same kind fuse: a combined attack of
 	// missiles and drones stays two incidents, because agreements often
@@ -51,6 +59,13 @@ func (o FuseOptions) window() time.Duration {
 	return o.Window
 }
 
+func (o FuseOptions) maxSpan() time.Duration {
+	if o.MaxSpan <= 0 {
+		return DefaultMaxSpan
+	}
+	return o.MaxSpan
+}
+
 func (o FuseOptions) radius() float64 {
 	if o.RadiusKm <= 0 {
 		return DefaultRadiusKm
@@ -60,7 +75,10 @@ func (o FuseOptions) radius() float64 {
 
 // Fuse groups reports into incidents and returns them ordered by (time, id).
 // Two reports belong to one incident when their kinds are compatible, their
-// time intervals are at most Window apart and their places are near: within
+// actors do not differ (one may be unknown), they are near in time — their
+// start times at most Window apart, or the later one starting within the
+// earlier one's interval (an attack night, at most MaxSpan long) or Window
+// after its end — and their places are near: within
 // RadiusKm when both have a point, otherwise sharing an area ("UA" contains
 // every "UA-xx"); reports with no place at all only join each other. The
 // grouping is the transitive closure of that relation, so it does not depend
@@ -97,6 +115,7 @@ func compareReports(a, b backstop.Report) int {
 type Fuser struct {
 	opt     FuseOptions
 	window  time.Duration
+	maxSpan time.Duration
 	radius  float64
 	class   map[backstop.Kind]int
 	buckets map[bucketKey][]*member
@@ -113,7 +132,7 @@ type cluster struct {
 	parent  *cluster
 	members []*member
 	start   time.Time // earliest time of any member
-	end     time.Time // latest end of any member
+	end     time.Time // latest horizon of any member
 	serial  int
 }
 
@@ -128,9 +147,9 @@ func (c *cluster) root() *cluster {
 }
 
 type member struct {
-	r   backstop.Report
-	end time.Time // End, or Time when there is none
-	c   *cluster
+	r       backstop.Report
+	horizon time.Time // the latest start of a report that can join it
+	c       *cluster
 }
 
 // bucketKey indexes open members: by area (area, or "*"+parent for a
@@ -147,6 +166,7 @@ func NewFuser(opt FuseOptions) *Fuser {
 	f := &Fuser{
 		opt:     opt,
 		window:  opt.window(),
+		maxSpan: opt.maxSpan(),
 		radius:  opt.radius(),
 		class:   map[backstop.Kind]int{},
 		buckets: map[bucketKey][]*member{},
@@ -199,9 +219,9 @@ func (f *Fuser) Add(r backstop.Report) error {
 	}
 	f.seen[r.ID] = struct{}{}
 	f.last = r.Time
-	m := &member{r: r, end: r.Time}
-	if r.End.After(r.Time) {
-		m.end = r.End
+	m := &member{r: r, horizon: r.Time.Add(f.window)}
+	if span := r.End.Sub(r.Time); span > 0 && span <= f.maxSpan {
+		m.horizon = r.End.Add(f.window)
 	}
 	cls := f.classOf(r.Kind)
 	var joined []*cluster
@@ -209,10 +229,13 @@ func (f *Fuser) Add(r backstop.Report) error {
 		list := f.buckets[k]
 		kept := list[:0]
 		for _, o := range list {
-			if o.end.Add(f.window).Before(r.Time) {
+			if o.horizon.Before(r.Time) {
 				continue // expired: no later report can reach it
 			}
 			kept = append(kept, o)
+			if o.r.Actor != "" && r.Actor != "" && o.r.Actor != r.Actor {
+				continue
+			}
 			if !both && o.r.Place.HasPoint && r.Place.HasPoint {
 				continue // two points: only distance decides
 			}
@@ -291,8 +314,8 @@ func (f *Fuser) Add(r backstop.Report) error {
 	}
 	m.c = c
 	c.members = append(c.members, m)
-	if m.end.After(c.end) {
-		c.end = m.end
+	if m.horizon.After(c.end) {
+		c.end = m.horizon
 	}
 	for _, k := range slices.Compact(keys) {
 		f.buckets[k] = append(f.buckets[k], m)
@@ -309,7 +332,7 @@ func (f *Fuser) Flush(now time.Time) []backstop.Incident {
 		if c.parent != nil {
 			continue // merged into another
 		}
-		if !now.IsZero() && !c.end.Add(f.window).Before(now) {
+		if !now.IsZero() && !c.end.Before(now) {
 			kept = append(kept, c)
 			continue
 		}

@@ -101,6 +101,22 @@ func TestFuseGrouping(t *testing.T) {
 			rep("b", "genstaff", 1, backstop.DroneStrike, backstop.Place{}),
 			rep("c", "tass", 1, backstop.DroneStrike, area("UA-63")),
 		}, FuseOptions{}, [][]string{{"a", "b"}, {"c"}}},
+		{"different actors stay apart", []backstop.Report{
+			rep("a", "airforce", 0, backstop.DroneStrike, area("UA-14")),
+			{ID: "b", SourceID: "tass", Time: t0, Kind: backstop.DroneStrike, Actor: "UA", Place: area("UA-14")},
+		}, FuseOptions{}, [][]string{{"a"}, {"b"}}},
+		{"an unknown actor joins a known one", []backstop.Report{
+			rep("a", "airforce", 0, backstop.DroneStrike, area("UA-14")),
+			{ID: "c", SourceID: "ria", Time: t0, Kind: backstop.DroneStrike, Place: area("UA-14")},
+		}, FuseOptions{}, [][]string{{"a", "c"}}},
+		{"day-dated reports do not chain attack nights", []backstop.Report{
+			// night 1, 18:00 to 10:00; a report dated day 2; a report dated
+			// day 3; night 2 starting 18:00 on day 2.
+			{ID: "n1", SourceID: "airforce", Time: t0.Add(17 * time.Hour), End: t0.Add(33 * time.Hour), Kind: backstop.DroneStrike, Place: area("UA")},
+			{ID: "d2", SourceID: "tass", Time: t0.Add(23 * time.Hour), End: t0.Add(47 * time.Hour), Kind: backstop.DroneStrike, Place: area("UA-63")},
+			{ID: "n2", SourceID: "airforce", Time: t0.Add(41 * time.Hour), End: t0.Add(57 * time.Hour), Kind: backstop.DroneStrike, Place: area("UA")},
+			{ID: "d3", SourceID: "tass", Time: t0.Add(47 * time.Hour), End: t0.Add(71 * time.Hour), Kind: backstop.DroneStrike, Place: area("UA-63")},
+		}, FuseOptions{}, [][]string{{"d2", "n1"}, {"d3", "n2"}}},
 		{"duplicate ids count once", []backstop.Report{
 			rep("a", "airforce", 0, backstop.DroneStrike, area("UA-63")),
 			rep("a", "airforce", 0, backstop.DroneStrike, area("UA-63")),

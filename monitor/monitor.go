@@ -213,10 +213,15 @@ func (m *Monitor) passDays(t time.Time, out []Decision) []Decision {
 func (m *Monitor) wrap(ds []adjudicate.Decision, shadow bool, out []Decision) []Decision {
 	for _, d := range ds {
 		md := Decision{Decision: d, Shadow: shadow}
+		var area float64
 		for _, id := range d.Incidents {
 			if ev, ok := m.evidence[id]; ok {
 				md.Evidence = append(md.Evidence, ev)
+				area += ev.AreaKm2
 			}
+		}
+		if md.AreaKm2 == 0 && d.Kind != adjudicate.Opened && d.Kind != adjudicate.Owed && d.Kind != adjudicate.Overdue {
+			md.AreaKm2 = area // e.g. an unverified territorial change
 		}
 		out = append(out, md)
 	}
@@ -233,4 +238,50 @@ func evidenceOf(inc backstop.Incident) Evidence {
 		ev.Sources = append(ev.Sources, s.ID)
 	}
 	return ev
+}
+
+// SortReports puts reports in the canonical (time, source, id) order in
+// which a Monitor must receive them.
+func SortReports(reports []backstop.Report) { slices.SortFunc(reports, compareReports) }
+
+// Run feeds a whole history through m: the extra incidents (territorial
+// changes, say), then the reports in canonical order, then closes the stream
+// at until. Every decision goes to emit as it becomes final; progress, if
+// set, is called with the number of reports done. The reports slice is
+// sorted in place, so the decisions do not depend on its order.
+func Run(m *Monitor, reports []backstop.Report, extra []backstop.Incident, until time.Time, emit func(Decision) error, progress func(done int)) error {
+	SortReports(reports)
+	for _, inc := range extra {
+		if err := m.AddIncident(inc); err != nil {
+			return err
+		}
+	}
+	send := func(ds []Decision) error {
+		for _, d := range ds {
+			if err := emit(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, r := range reports {
+		ds, err := m.AddReport(r)
+		if err2 := send(ds); err2 != nil {
+			return err2
+		}
+		if err != nil {
+			return err
+		}
+		if progress != nil && (i+1)%1024 == 0 {
+			progress(i + 1)
+		}
+	}
+	if progress != nil {
+		progress(len(reports))
+	}
+	ds, err := m.Close(until)
+	if err2 := send(ds); err2 != nil {
+		return err2
+	}
+	return err
 }
