@@ -273,7 +273,7 @@ func (e *ConditionError) Unwrap() error { return e.Err }
 
 // incident carries what is computed about one incident, at most once.
 type incident struct {
-	*backstop.Incident
+	backstop.Incident
 	zones     []string
 	zonesDone bool
 	act       map[string]any
@@ -285,7 +285,8 @@ type incident struct {
 // then unverified, or the violations of prohibitions (document order), then
 // for each trigger that fires (document order) the trigger, its violation,
 // and the stages and obligations it opens. Incidents must come in
-// non-decreasing time order; an older one is refused with EINVALID.
+// non-decreasing time order; an older one is refused with EINVALID, as is
+// a kind outside the taxonomy.
 // Incidents before the deal's date are ignored: the agreement did not yet
 // bind. A `when` condition that cannot be evaluated for this incident (say,
 // a count it does not report) counts as not met; the error is returned
@@ -297,6 +298,9 @@ func (e *Engine) Add(inc backstop.Incident) ([]Decision, error) {
 	if e.started && inc.Time.Before(e.now) {
 		return nil, backstop.Errorf(backstop.EINVALID, "incident %s at %s is older than the last one seen (%s); give incidents in time order",
 			inc.ID, inc.Time.UTC().Format(time.RFC3339), e.now.UTC().Format(time.RFC3339))
+	}
+	if !inc.Kind.Valid() {
+		return nil, backstop.Errorf(backstop.EINVALID, "incident %s has kind %q, which is not in the taxonomy", inc.ID, inc.Kind)
 	}
 	out := e.Advance(inc.Time)
 	if !e.deal.Date.IsZero() && inc.Time.Before(e.deal.Date) {
@@ -313,7 +317,7 @@ func (e *Engine) Add(inc backstop.Incident) ([]Decision, error) {
 			Incidents: []string{inc.ID}, Text: kr.verify.text(), Explanation: why,
 		}), nil
 	}
-	x := incident{Incident: &inc}
+	x := incident{Incident: inc}
 	for _, p := range kr.prohib {
 		if d, ok := e.prohibition(p, &x, kr); ok {
 			out = append(out, d)
@@ -447,7 +451,7 @@ func (e *Engine) prohibition(p *prohibition, x *incident, kr *kindRules) (Decisi
 	if p.when != nil {
 		fmt.Fprintf(&b, ", its condition %q holds", strings.TrimSpace(p.when.Source))
 	}
-	fmt.Fprintf(&b, "; %s.", kr.verify.verified(x.Incident))
+	fmt.Fprintf(&b, "; %s.", kr.verify.verified(&x.Incident))
 	return Decision{
 		Time: x.Time, Kind: Violation, Rule: p.p.ID, Parties: []string{x.Actor}, Incidents: []string{x.ID},
 		Text: p.p.Text, Explanation: b.String(), AreaKm2: x.AreaKm2,
@@ -481,7 +485,7 @@ func (e *Engine) trigger(t *trigger, x *incident, kr *kindRules, out []Decision)
 		if t.when != nil {
 			fmt.Fprintf(&b, " and its condition %q", strings.TrimSpace(t.when.Source))
 		}
-		fmt.Fprintf(&b, "; %s.", kr.verify.verified(x.Incident))
+		fmt.Fprintf(&b, "; %s.", kr.verify.verified(&x.Incident))
 		return e.fire(t, x, ids, area, b.String(), out)
 	}
 	v := 0.0
@@ -510,7 +514,7 @@ func (e *Engine) trigger(t *trigger, x *incident, kr *kindRules, out []Decision)
 		if zone != "" {
 			fmt.Fprintf(&b, " in zone %s", zone)
 		}
-		fmt.Fprintf(&b, "; the last, %s, %s; the window starts afresh.", x.ID, kr.verify.verified(x.Incident))
+		fmt.Fprintf(&b, "; the last, %s, %s; the window starts afresh.", x.ID, kr.verify.verified(&x.Incident))
 		ids, area = w.ids(), w.area()
 		w.clear()
 		out = e.fire(t, x, ids, area, b.String(), out)

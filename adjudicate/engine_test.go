@@ -402,7 +402,10 @@ func TestAddRejectsOlderIncidents(t *testing.T) {
 	if _, err := e.Add(in("c", 5, backstop.Sabotage, "RU")); err != nil {
 		t.Errorf("simultaneous incident: got %v; want it accepted", err)
 	}
-	if _, err := e.Add(backstop.Incident{ID: "z"}); backstop.ErrorCode(err) != backstop.EINVALID {
+	if _, err := e.Add(in("k", 6, "not_a_kind", "RU")); backstop.ErrorCode(err) != backstop.EINVALID {
+		t.Errorf("unknown kind: got %v; want EINVALID", err)
+	}
+	if _, err := e.Add(backstop.Incident{ID: "z", Kind: backstop.Sabotage}); backstop.ErrorCode(err) != backstop.EINVALID {
 		t.Errorf("incident without time: got %v; want EINVALID", err)
 	}
 }
