@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -34,11 +33,13 @@ const (
 // polygon grows by km. A negative km shrinks polygons (points and lines
 // vanish); zero returns g.
 //
-// Construction, with no map projection: every vertex of a line (or polygon
-// ring) gets a geodesic circle (Vincenty's direct problem at 72 azimuths),
-// every segment a quadrilateral whose corners are the points at km along the
-// geodesics perpendicular to the segment at both ends, and the pieces are
-// unioned. Each vertex of the result therefore lies exactly km from the
+// Construction, with no map projection: every segment of a line (or polygon
+// ring) gets a quadrilateral whose corners are the points at km along the
+// geodesics perpendicular to the segment at both ends; every interior vertex
+// a round join, the sector of the geodesic circle (Vincenty's direct
+// problem, a vertex every 5° of azimuth) spanning the turn on its outer
+// side; each end of an open line and each point a whole circle; and the
+// pieces are unioned. Each vertex of the result therefore lies exactly km from the
 // input; between vertices the edge is within about 0.1% of km.
 func BufferKm(g geom.Geometry, km float64) (geom.Geometry, error) {
 	if math.IsNaN(km) || math.IsInf(km, 0) || math.Abs(km) > maxBufferKm {
@@ -139,57 +140,105 @@ func circle(c geom.XY, km float64) (geom.Geometry, error) {
 	return g, nil
 }
 
-var errDegenerate = errors.New("degenerate segment")
-
 // lineBuffer returns the pieces whose union is the corridor within km of the
-// polyline: a circle per vertex and a quadrilateral per segment.
+// polyline: a quadrilateral per segment, a round join (a geodesic circular
+// sector on the outer side of the turn) at each interior vertex, and a full
+// circle at each end of an open line.
 func lineBuffer(xys []geom.XY, km float64) ([]geom.Geometry, error) {
 	if len(xys) == 0 {
 		return nil, nil
 	}
 	xys = simplifyDP(xys, km*simplifyFraction/111.32)
 	xys = densify(xys, maxSegmentKm)
+	if len(xys) == 1 {
+		c, err := circle(xys[0], km)
+		return []geom.Geometry{c}, err
+	}
+	n := len(xys) - 1 // segments
+	az1 := make([]float64, n)
+	az2 := make([]float64, n)
+	length := make([]float64, n)
+	for i := 0; i < n; i++ {
+		length[i], az1[i], az2[i] = inverse(xys[i].X, xys[i].Y, xys[i+1].X, xys[i+1].Y)
+	}
+	closed := xys[0] == xys[n]
+	// Pieces are listed in order along the line, so the cascaded union
+	// merges neighbours first and its intermediate results stay small.
 	var pieces []geom.Geometry
-	for i, xy := range xys {
-		if i > 0 && i == len(xys)-1 && xy == xys[0] {
-			break // closed ring: the first vertex already has its circle
-		}
-		c, err := circle(xy, km)
+	if !closed {
+		c, err := circle(xys[0], km)
 		if err != nil {
 			return nil, err
 		}
 		pieces = append(pieces, c)
 	}
-	for i := 0; i+1 < len(xys); i++ {
-		q, err := quad(xys[i], xys[i+1], km)
-		if errors.Is(err, errDegenerate) {
-			continue
+	for i := 0; i < n; i++ {
+		if length[i] > 0 {
+			if q, err := quad(xys[i], xys[i+1], az1[i], az2[i], km); err == nil {
+				pieces = append(pieces, q)
+			} // else a numerically degenerate sliver, covered by the joins
 		}
-		if err != nil {
-			return nil, err
+		// the join at the segment's end vertex
+		switch {
+		case i+1 < n:
+			if j := join(xys[i+1], az2[i], az1[i+1], km); !j.IsEmpty() {
+				pieces = append(pieces, j)
+			}
+		case closed:
+			if j := join(xys[n], az2[n-1], az1[0], km); !j.IsEmpty() {
+				pieces = append(pieces, j)
+			}
+		default:
+			c, err := circle(xys[n], km)
+			if err != nil {
+				return nil, err
+			}
+			pieces = append(pieces, c)
 		}
-		pieces = append(pieces, q)
 	}
 	return pieces, nil
 }
 
-// quad is the quadrilateral swept by the perpendicular of length 2·km along
-// the segment ab.
-func quad(a, b geom.XY, km float64) (geom.Geometry, error) {
-	s, az1, az2 := inverse(a.X, a.Y, b.X, b.Y)
-	if s == 0 {
-		return geom.Geometry{}, errDegenerate
+// join is the round join at vertex v where the line turns from azimuth azIn
+// to azOut: the sector of the geodesic circle between the two segments'
+// perpendiculars on the outer side of the turn, so the quadrilaterals meet
+// without a gap. A straight continuation needs none.
+func join(v geom.XY, azIn, azOut, km float64) geom.Geometry {
+	turn := math.Mod(azOut-azIn+540, 360) - 180 // (-180, 180], positive = clockwise
+	if turn == 0 || math.IsNaN(turn) {
+		return geom.Geometry{}
 	}
+	start := azIn - 90 // turning clockwise: the outer side is on the left
+	if turn < 0 {
+		start = azIn + 90
+	}
+	steps := int(math.Ceil(math.Abs(turn) / (360.0 / circleSteps)))
+	ring := make([]geom.XY, 0, steps+3)
+	ring = append(ring, v)
+	for k := 0; k <= steps; k++ {
+		lon, lat := Destination(v.X, v.Y, start+turn*float64(k)/float64(steps), km)
+		ring = append(ring, geom.XY{X: lon, Y: lat})
+	}
+	ring = append(ring, v)
+	g, err := ringPolygon(ring)
+	if err != nil {
+		return geom.Geometry{}
+	}
+	return g
+}
+
+// quad is the quadrilateral swept by the perpendicular of length 2·km along
+// the segment ab, given its azimuths at a and (travelling on) at b.
+func quad(a, b geom.XY, az1, az2, km float64) (geom.Geometry, error) {
 	lax, lay := Destination(a.X, a.Y, az1-90, km)
 	rax, ray := Destination(a.X, a.Y, az1+90, km)
 	lbx, lby := Destination(b.X, b.Y, az2-90, km)
 	rbx, rby := Destination(b.X, b.Y, az2+90, km)
-	ring := []geom.XY{{X: lax, Y: lay}, {X: lbx, Y: lby}, {X: rbx, Y: rby}, {X: rax, Y: ray}, {X: lax, Y: lay}}
-	g, err := ringPolygon(ring)
-	if err != nil {
-		return geom.Geometry{}, errDegenerate
-	}
-	return g, nil
+	// The ends pass through a and b themselves, so that neighbouring
+	// quadrilaterals and joins share those edges exactly instead of leaving
+	// slivers between nearly-parallel chords.
+	ring := []geom.XY{{X: lax, Y: lay}, {X: lbx, Y: lby}, b, {X: rbx, Y: rby}, {X: rax, Y: ray}, a, {X: lax, Y: lay}}
+	return ringPolygon(ring)
 }
 
 // densify splits segments longer than maxKm into equal lon/lat-linear parts,

@@ -178,3 +178,22 @@ func BenchmarkBufferKmDnieper20(b *testing.B) {
 		}
 	}
 }
+
+// TestBufferKmLineHasNoHoles guards the joins: a bent line's corridor is one
+// polygon without holes, and its vertices are all km from the line.
+func TestBufferKmLineHasNoHoles(t *testing.T) {
+	for _, wkt := range []string{
+		"LINESTRING(30 50,30.1 50.1,30.2 50)",            // sharp right turn, long segments (densified)
+		"LINESTRING(30 50,30.3 50.01,30.6 50,30.3 49.99)", // near-reversal
+		"LINESTRING(36 48,36.001 48.0001,36.002 48)",      // segments much shorter than km
+	} {
+		g, err := geo.BufferKm(mustWKT(t, wkt), 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		poly, ok := g.AsPolygon()
+		if !ok || poly.NumInteriorRings() != 0 {
+			t.Errorf("%s: buffer is %s; want one polygon without holes", wkt, g.Summary())
+		}
+	}
+}
