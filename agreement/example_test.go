@@ -20,6 +20,7 @@ import (
 
 	"github.com/backstop-dev/backstop/adjudicate"
 	"github.com/backstop-dev/backstop/agreement"
+	"github.com/backstop-dev/backstop/lint"
 )
 
 const exampleDir = "../examples/ukraine-2025"
@@ -173,6 +174,48 @@ func TestWorkedExampleRunsItsTests(t *testing.T) {
 		r := adjudicate.RunTest(d, tc)
 		if r.Err != nil || !r.Pass {
 			t.Errorf("%s: %s: err %v; missing %v; unexpected %v", tc.Pos, tc.Name, r.Err, r.Missing, r.Unexpected)
+		}
+	}
+}
+
+// TestWorkedExampleLintFindsTheDeliberateWeaknesses holds the linter and
+// the example to each other: the example keeps four weaknesses the seed
+// articles criticise (marked WEAKNESS in the file), and those, and only
+// those, are what `backstop check` reports. A new finding means either a
+// real flaw to fix in the example or a false positive to fix in the linter.
+func TestWorkedExampleLintFindsTheDeliberateWeaknesses(t *testing.T) {
+	d := loadExample(t)
+	ds := lint.Check(d, lint.Options{})
+	got := map[string][]string{}
+	for _, f := range ds {
+		got[f.Rule] = append(got[f.Rule], f.Message)
+	}
+	want := map[string][]string{
+		"uncovered-incident-kind":     {"cyber_operation", "sabotage", "blockade"},
+		"salami-threshold":            {"strike-count", "skirmishes"},
+		"obligation-without-deadline": {"assurance-consultation"},
+		"contradiction":               {"coalition-deploy", "no-western-forces-east"},
+	}
+	for rule, words := range want {
+		msgs := strings.Join(got[rule], "\n")
+		if msgs == "" {
+			t.Errorf("no %s finding; want one (the example keeps this weakness on purpose)", rule)
+			continue
+		}
+		for _, w := range words {
+			if !strings.Contains(msgs, w) {
+				t.Errorf("%s findings %q do not mention %s", rule, msgs, w)
+			}
+		}
+	}
+	for rule, msgs := range got {
+		if _, ok := want[rule]; !ok {
+			t.Errorf("unexpected %s finding on the worked example: %v", rule, msgs)
+		}
+	}
+	for _, f := range ds {
+		if f.Severity == agreement.SevError && f.Rule != "contradiction" {
+			t.Errorf("error finding %s: %s", f.Rule, f.Message)
 		}
 	}
 }
