@@ -473,3 +473,28 @@ func FuzzMapDay(f *testing.F) {
 		}
 	})
 }
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Occupied"},"geometry":{"type":"Polygon","coordinates":[[[30,50],[30.2,50.2],[30.2,50],[30,50.2],[30,50]]]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[30,50,0],[31,50,0],[31,51,0],[30,50,0]]]]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Статус невідомий /// Unknown status /// geoJSON.status.unknown"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}]}}]}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "snap.geojson")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, opt := range []territory.Options{{}, {GreyZone: true}} {
+			s, err := territory.Load(p, opt)
+			if err != nil {
+				if !strings.Contains(err.Error(), p) {
+					t.Fatalf("error does not name the file: %v", err)
+				}
+				continue
+			}
+			if err := s.Occupied.Validate(); err != nil {
+				t.Fatalf("occupied area invalid: %v", err)
+			}
+		}
+	})
+}
