@@ -15,7 +15,7 @@ import (
 // question (the projection of the deal space on the terms the question
 // reads). Beyond it the rule answers from the first DefaultMaxDeals
 // assignments and says so.
-const DefaultMaxDeals = 1 << 20
+const DefaultMaxDeals = 1 << 17
 
 // DefaultMaxZoneBuilds bounds how many distinct deals the geometric rules
 // build zones for; building national and oblast zones is the costly part of

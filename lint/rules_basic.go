@@ -144,7 +144,7 @@ func (c *checker) openers(s *agreement.Stage) []*agreement.Trigger {
 func ruleUnreachableStage(c *checker) {
 	for _, s := range c.doc.Protocol.Stages {
 		if len(c.openers(s)) == 0 {
-			c.warn(s.Pos, fmt.Sprintf("add a trigger with `stage: %s` (or effect %q), or have a stage that is opened follow it", s.ID, s.ID),
+			c.warn(s.Pos, fmt.Sprintf("add a consultation or invocation trigger with `stage: %s`, or make a stage that is opened follow it", s.ID),
 				"no trigger opens stage %q, so its %s never owed", s.ID, plural(int64(len(s.Obligations)), "obligation is", "obligations are"))
 		}
 	}
