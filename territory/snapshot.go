@@ -55,7 +55,8 @@ func parseDay(s string, shift int) (time.Time, bool) {
 }
 
 // SnapshotOn returns the snapshot in dir that shows the map at the end of
-// day (see MapDay for the naming convention). When several files show that
+// day (see MapDay for the naming convention). Only day's calendar date, in
+// its own location, matters. When several files show that
 // day, the latest capture wins. When none does, the error names the nearest
 // days available, because silently using an older map would misstate what
 // was known on that day.
@@ -64,7 +65,7 @@ func SnapshotOn(dir string, day time.Time) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	want := day.UTC().Format("2006-01-02")
+	want := day.Format("2006-01-02") // the calendar day in day's own location
 	var hits, all []string
 	days := map[string]string{}
 	for _, e := range entries {
