@@ -81,9 +81,11 @@ func ReadAirRaidAlerts(r io.Reader, name string, opt Options) (*Batch, error) {
 		if strings.EqualFold(rec.get("naive"), "true") {
 			counts = map[string]float64{"end_imputed": 1}
 		}
-		key := slug(region)
+		var key string
 		if len(res.Areas) == 1 {
 			key = res.Areas[0]
+		} else {
+			key = slug(region)
 		}
 		if raion != "" || hromada != "" {
 			h := fnv.New32a()

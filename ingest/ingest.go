@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,15 +153,16 @@ func (p Problem) String() string {
 // builder collects a batch: it counts rows, mints unique report ids and
 // creates sources the registry does not know.
 type builder struct {
-	b      *Batch
-	opt    Options
-	reg    *Registry
-	gaz    *Gazetteer
-	max    int
-	ids    map[string]int
-	newSrc map[string]bool
-	skips  int // examples of skipped rows kept
-	notes  int // examples of notes kept
+	b        *Batch
+	opt      Options
+	reg      *Registry
+	gaz      *Gazetteer
+	max      int
+	ids      map[string]int
+	newSrc   map[string]bool
+	resolved map[string]Resolution // place texts already resolved in this file
+	skips    int                   // examples of skipped rows kept
+	notes    int                   // examples of notes kept
 }
 
 func newBuilder(name string, typ Type, opt Options) *builder {
@@ -169,14 +171,19 @@ func newBuilder(name string, typ Type, opt Options) *builder {
 			SkippedByReason: map[string]int{},
 			Places:          map[string]*PlaceStats{},
 		}},
-		opt:    opt,
-		reg:    opt.registry(),
-		gaz:    opt.gazetteer(),
-		max:    opt.maxProblems(),
-		ids:    map[string]int{},
-		newSrc: map[string]bool{},
+		opt:      opt,
+		reg:      opt.registry(),
+		gaz:      opt.gazetteer(),
+		max:      opt.maxProblems(),
+		ids:      map[string]int{},
+		newSrc:   map[string]bool{},
+		resolved: map[string]Resolution{},
 	}
 }
+
+// maxResolveCache bounds the per-file cache of resolved place texts; the
+// data sets repeat a few hundred distinct texts many thousand times.
+const maxResolveCache = 10000
 
 // skip counts a row as skipped for reason.
 func (bd *builder) skip(row, line int, column, reason, value string) {
@@ -247,7 +254,15 @@ func (bd *builder) source(id string) {
 
 // place resolves text in column and counts the outcome.
 func (bd *builder) place(row, line int, column, text string) Resolution {
-	p := bd.gaz.Resolve(text)
+	p, ok := bd.resolved[text]
+	if !ok {
+		p = bd.gaz.Resolve(text)
+		if len(bd.resolved) < maxResolveCache {
+			bd.resolved[text] = p
+		}
+	}
+	// Each report gets its own copy of the areas.
+	p.Areas = slices.Clone(p.Areas)
 	ps := bd.b.Stats.Places[column]
 	if ps == nil {
 		ps = &PlaceStats{Unresolved: map[string]int{}}
