@@ -381,6 +381,28 @@ func TestVIINAReal(t *testing.T) {
 		t.Errorf("time %v; want %v", r.Time, want)
 	}
 
+	// 2023 row 118: liga|unian on artillerymen near Bakhmut, a_ukr = 1.
+	b23 := readReal(t, ingest.TypeVIINA, ingest.Options{}, "events", "viina_strikes", "VIINA_2023_REBUILD.csv")
+	l := findReport(t, b23, "viina:20230408-293579:liga")
+	u := findReport(t, b23, "viina:20230408-293579:unian")
+	if !strings.HasPrefix(l.Link, "https://news.liga.net/") || !strings.HasPrefix(u.Link, "https://www.unian.ua/") {
+		t.Errorf("links %q, %q; want liga.net and unian.ua", l.Link, u.Link)
+	}
+	if l.Actor != "UA" || l.Kind != backstop.Artillery || !slices.Equal(l.Place.Areas, []string{"UA-14"}) || l.Place.Lat != 48.589471 {
+		t.Errorf("liga report: actor %q kind %q areas %v lat %v; want UA, artillery, UA-14, 48.589471", l.Actor, l.Kind, l.Place.Areas, l.Place.Lat)
+	}
+	// 2024 row 37: espreso|interfaxua on the Kharkiv oil depot, no actor flag.
+	b24 := readReal(t, ingest.TypeVIINA, ingest.Options{}, "events", "viina_strikes", "VIINA_2024_REBUILD.csv")
+	e := findReport(t, b24, "viina:20240212-214916:espreso")
+	i := findReport(t, b24, "viina:20240212-214916:interfaxua")
+	if e.Link != "https://espreso.tv/viyna-z-rosiyeyu-udar-rf-po-naftobazi-v-kharkovi-v-navkolishne-seredovishche-viteklo-blizko-3-tis-tonn-produktiv" ||
+		i.Link != "https://interfax.com.ua/news/general/966600.html" {
+		t.Errorf("links %q, %q", e.Link, i.Link)
+	}
+	if e.Actor != "" || !slices.Equal(i.Place.Areas, []string{"UA-63"}) || !strings.HasPrefix(e.Text, "[FUEL_STORAGE_TERMINAL] ") {
+		t.Errorf("espreso report: actor %q areas %v text %.40q; want no actor, UA-63, target class first", e.Actor, i.Place.Areas, e.Text)
+	}
+
 	b25 := readReal(t, ingest.TypeVIINA, ingest.Options{}, "events", "viina_strikes", "VIINA_2025_REBUILD.csv")
 	// 2025 row 2: liveuamap citing the General Staff, Volnovakha, a_ukr = 1.
 	r = findReport(t, b25, "viina:20250122-30817:liveuamap")
