@@ -183,7 +183,7 @@ func BenchmarkBufferKmDnieper20(b *testing.B) {
 // polygon without holes, and its vertices are all km from the line.
 func TestBufferKmLineHasNoHoles(t *testing.T) {
 	for _, wkt := range []string{
-		"LINESTRING(30 50,30.1 50.1,30.2 50)",            // sharp right turn, long segments (densified)
+		"LINESTRING(30 50,30.1 50.1,30.2 50)",             // sharp right turn, long segments (densified)
 		"LINESTRING(30 50,30.3 50.01,30.6 50,30.3 49.99)", // near-reversal
 		"LINESTRING(36 48,36.001 48.0001,36.002 48)",      // segments much shorter than km
 	} {
