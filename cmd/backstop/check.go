@@ -228,7 +228,7 @@ func (c *checkRun) agreement(path string) *agreement.Doc {
 	if src, err := os.ReadFile(path); err == nil {
 		c.src[path] = src
 	}
-	doc, err := agreement.Load(path)
+	doc, err := safely(path, "loading", func() (*agreement.Doc, error) { return agreement.Load(path) })
 	if err != nil {
 		c.addLoadError(path, err)
 		return nil
@@ -237,8 +237,26 @@ func (c *checkRun) agreement(path string) *agreement.Doc {
 		c.src[f] = s
 	}
 	c.docs[key] = doc
-	c.findings = append(c.findings, lint.Check(doc, c.opts)...)
+	if _, err := safely(path, "linting", func() (*agreement.Doc, error) {
+		c.findings = append(c.findings, lint.Check(doc, c.opts)...)
+		return doc, nil
+	}); err != nil {
+		c.addLoadError(path, err)
+	}
 	return doc
+}
+
+// safely runs fn, turning a panic into an error finding on the document, so
+// that one document that trips a bug does not hide the problems of the
+// others.
+func safely(path, what string, fn func() (*agreement.Doc, error)) (doc *agreement.Doc, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, agreement.Diagnostics{{Pos: agreement.Pos{File: path}, Severity: agreement.SevError,
+				Message: fmt.Sprintf("internal error while %s this document (please report it): %v", what, r)}}
+		}
+	}()
+	return fn()
 }
 
 func (c *checkRun) addLoadError(path string, err error) {
