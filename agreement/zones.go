@@ -10,6 +10,7 @@ import (
 	"github.com/peterstace/simplefeatures/geom"
 
 	"github.com/backstop-dev/backstop/geo"
+	"github.com/backstop-dev/backstop/territory"
 )
 
 // ZoneSet is every zone of a document built for one deal: geometries, an
@@ -253,24 +254,17 @@ func (b *zoneBuilder) construct(z *ZoneSpec, width float64) (geom.Geometry, erro
 		}
 		return geo.SideOf(area, line, geo.Side(z.Side.Side))
 	case z.Occupied != nil:
-		fc, err := b.file(z.Occupied.Snapshot)
-		if err != nil {
-			return geom.Geometry{}, err
-		}
+		// territory knows DeepState's three formats and their layer names
+		// (English, bilingual, Ukrainian-only) and drops foreign layers.
+		var opt territory.Options
 		if len(z.Occupied.Layers) > 0 {
-			sel := &geo.FeatureCollection{}
-			for _, f := range fc.Features {
-				name := f.Prop("name")
-				for _, l := range z.Occupied.Layers {
-					if name == l || strings.Contains(name, "/// "+l+" ///") {
-						sel.Features = append(sel.Features, f)
-						break
-					}
-				}
+			ls, err := territory.ParseLayers(strings.Join(z.Occupied.Layers, ","))
+			if err != nil {
+				return geom.Geometry{}, err
 			}
-			fc = sel
+			opt.Layers = ls
 		}
-		return fc.Union()
+		return territory.LoadOccupied(b.d.resolve(z.Occupied.Snapshot), opt)
 	}
 	return geom.Geometry{}, fmt.Errorf("zone has no constructor")
 }
