@@ -120,7 +120,7 @@ type Fuser struct {
 	class   map[backstop.Kind]int
 	buckets map[bucketKey][]*member
 	open    []*cluster
-	seen    map[string]struct{}
+	areas   map[string]int32
 	last    time.Time
 	maxPrec float64
 	nextID  int
@@ -155,10 +155,10 @@ type member struct {
 // bucketKey indexes open members: by area (area, or "*"+parent for a
 // child area), by grid cell for points, or as placeless.
 type bucketKey struct {
-	class  int
-	area   string
+	class  int32
+	area   int32 // interned area; negative for "children of"
 	ix, iy int32
-	point  bool
+	kind   uint8 // 0 area, 1 grid cell, 2 placeless
 }
 
 // NewFuser returns an empty Fuser.
@@ -170,7 +170,7 @@ func NewFuser(opt FuseOptions) *Fuser {
 		radius:  opt.radius(),
 		class:   map[backstop.Kind]int{},
 		buckets: map[bucketKey][]*member{},
-		seen:    map[string]struct{}{},
+		areas:   map[string]int32{},
 	}
 	for i, g := range opt.Compatible {
 		for _, k := range g {
@@ -202,6 +202,16 @@ func parentArea(a string) string {
 	return ""
 }
 
+// intern numbers an area (from 1), so that bucket keys hash no strings.
+func (f *Fuser) intern(a string) int32 {
+	if i, ok := f.areas[a]; ok {
+		return i
+	}
+	i := int32(len(f.areas) + 1)
+	f.areas[a] = i
+	return i
+}
+
 // Add adds a report. It fails when the report has no id or no time, or when
 // it is older than a report already added (the stream must be in time order).
 func (f *Fuser) Add(r backstop.Report) error {
@@ -214,16 +224,12 @@ func (f *Fuser) Add(r backstop.Report) error {
 	if r.Time.Before(f.last) {
 		return backstop.Errorf(backstop.EINVALID, "report %s at %s: older than a report already fused (%s); the stream must be in time order", r.ID, r.Time.Format(time.RFC3339), f.last.Format(time.RFC3339))
 	}
-	if _, dup := f.seen[r.ID]; dup {
-		return nil
-	}
-	f.seen[r.ID] = struct{}{}
 	f.last = r.Time
 	m := &member{r: r, horizon: r.Time.Add(f.window)}
 	if span := r.End.Sub(r.Time); span > 0 && span <= f.maxSpan {
 		m.horizon = r.End.Add(f.window)
 	}
-	cls := f.classOf(r.Kind)
+	cls := int32(f.classOf(r.Kind))
 	var joined []*cluster
 	consider := func(k bucketKey, both bool) {
 		list := f.buckets[k]
@@ -266,22 +272,24 @@ func (f *Fuser) Add(r backstop.Report) error {
 		dLon := search / (kmPerDegree * math.Cos(maxLat*math.Pi/180))
 		for iy := int32(math.Floor((p.Lat - dLat) / cd)); iy <= int32(math.Floor((p.Lat+dLat)/cd)); iy++ {
 			for ix := int32(math.Floor((p.Lon - dLon) / cd)); ix <= int32(math.Floor((p.Lon+dLon)/cd)); ix++ {
-				consider(bucketKey{class: cls, ix: ix, iy: iy, point: true}, true)
+				consider(bucketKey{class: cls, ix: ix, iy: iy, kind: 1}, true)
 			}
 		}
-		keys = append(keys, bucketKey{class: cls, ix: int32(math.Floor(p.Lon / cd)), iy: int32(math.Floor(p.Lat / cd)), point: true})
+		keys = append(keys, bucketKey{class: cls, ix: int32(math.Floor(p.Lon / cd)), iy: int32(math.Floor(p.Lat / cd)), kind: 1})
 	}
 	for _, a := range p.Areas {
-		consider(bucketKey{class: cls, area: a}, false)
-		consider(bucketKey{class: cls, area: "*" + a}, false)
-		keys = append(keys, bucketKey{class: cls, area: a})
+		ai := f.intern(a)
+		consider(bucketKey{class: cls, area: ai}, false)
+		consider(bucketKey{class: cls, area: -ai}, false)
+		keys = append(keys, bucketKey{class: cls, area: ai})
 		if pa := parentArea(a); pa != "" {
-			consider(bucketKey{class: cls, area: pa}, false)
-			keys = append(keys, bucketKey{class: cls, area: "*" + pa})
+			pi := f.intern(pa)
+			consider(bucketKey{class: cls, area: pi}, false)
+			keys = append(keys, bucketKey{class: cls, area: -pi})
 		}
 	}
 	if !p.HasPoint && len(p.Areas) == 0 {
-		k := bucketKey{class: cls, area: "\x00nowhere"}
+		k := bucketKey{class: cls, kind: 2}
 		consider(k, false)
 		keys = append(keys, k)
 	}
@@ -386,8 +394,24 @@ func (f *Fuser) incident(c *cluster) backstop.Incident {
 // event, in canonical (time, source, id) order; see Fuse for the grouping
 // and Grade for the grading.
 func Incident(rs []backstop.Report, sources SourceLookup) backstop.Incident {
-	var inc backstop.Incident
+	// A report given twice counts once (the first in canonical order).
 	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	slices.Sort(ids)
+	if n := len(slices.Compact(slices.Clone(ids))); n < len(ids) {
+		seen := make(map[string]bool, n)
+		rs = slices.DeleteFunc(slices.Clone(rs), func(r backstop.Report) bool {
+			if seen[r.ID] {
+				return true
+			}
+			seen[r.ID] = true
+			return false
+		})
+		ids = slices.Compact(ids)
+	}
+	var inc backstop.Incident
 	inc.Reports = make([]string, len(rs))
 	kinds := map[backstop.Kind]int{}
 	actors := map[string]int{}
@@ -397,7 +421,6 @@ func Incident(rs []backstop.Report, sources SourceLookup) backstop.Incident {
 	var nPoint int
 	bestCred := backstop.Credibility(0)
 	for i, r := range rs {
-		ids[i] = r.ID
 		inc.Reports[i] = r.ID
 		if i == 0 || r.Time.Before(inc.Time) {
 			inc.Time = r.Time
@@ -479,7 +502,6 @@ func Incident(rs []backstop.Report, sources SourceLookup) backstop.Incident {
 	}
 	inc.IndependentSources, inc.OpposingSides = Independence(inc.Sources)
 	inc.Grade = Grade(inc.Sources, inc.IndependentSources, inc.OpposingSides, bestCred)
-	slices.Sort(ids)
 	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
 	inc.ID = "inc-" + hex.EncodeToString(sum[:8])
 	return inc

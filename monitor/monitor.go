@@ -75,6 +75,9 @@ type Monitor struct {
 	day          time.Time           // the last day boundary the evaluators passed
 	evidence     map[string]Evidence
 	incidents    int
+	// nextCheck is when AddReport next flushes the fuser: checking at
+	// every report would scan the open clusters each time.
+	nextCheck time.Time
 }
 
 // New returns a Monitor feeding main (and opt.Shadow).
@@ -94,6 +97,10 @@ func (m *Monitor) AddReport(r backstop.Report) ([]Decision, error) {
 	if err := m.fuser.Add(r); err != nil {
 		return nil, err
 	}
+	if r.Time.Before(m.nextCheck) {
+		return nil, nil
+	}
+	m.nextCheck = r.Time.Add(m.fuser.window / 4)
 	return m.advance(r.Time, false)
 }
 
