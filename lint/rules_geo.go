@@ -206,6 +206,9 @@ func ruleUncoveredTerritory(c *checker) {
 // covering zones under one deal; nil when there is none, or when the zones
 // cannot be built (the rule then stays silent rather than guess).
 func (c *checker) gapUnder(ben *agreement.Party, cover []string, terms map[string]any) *gap {
+	if slices.Contains(cover, ben.Territory) {
+		return nil // covered by construction: no overlay needed
+	}
 	zs, ok := c.zoneSetFor(terms)
 	if !ok {
 		return nil
