@@ -131,6 +131,7 @@ type Fuser struct {
 type cluster struct {
 	parent  *cluster
 	members []*member
+	actor   string    // the first known actor of its members
 	start   time.Time // earliest time of any member
 	end     time.Time // latest horizon of any member
 	serial  int
@@ -225,6 +226,12 @@ func (f *Fuser) Add(r backstop.Report) error {
 		return backstop.Errorf(backstop.EINVALID, "report %s at %s: older than a report already fused (%s); the stream must be in time order", r.ID, r.Time.Format(time.RFC3339), f.last.Format(time.RFC3339))
 	}
 	f.last = r.Time
+	// Times in UTC: the same instant then prints and compares the same
+	// whatever zone the importer used.
+	r.Time = r.Time.UTC()
+	if !r.End.IsZero() {
+		r.End = r.End.UTC()
+	}
 	m := &member{r: r, horizon: r.Time.Add(f.window)}
 	if span := r.End.Sub(r.Time); span > 0 && span <= f.maxSpan {
 		m.horizon = r.End.Add(f.window)
@@ -293,9 +300,22 @@ func (f *Fuser) Add(r backstop.Report) error {
 		consider(k, false)
 		keys = append(keys, k)
 	}
+	// A cluster has one actor: a report attributed to one party does not
+	// join a cluster attributed to another, and a report of unknown actor
+	// does not bridge two clusters of different actors (the older cluster's
+	// actor wins; the order is the canonical one, so this is deterministic).
+	slices.SortFunc(joined, func(a, b *cluster) int { return cmp.Compare(a.root().serial, b.root().serial) })
+	actor := r.Actor
 	var c *cluster
 	for _, j := range joined {
 		j = j.root()
+		if j.actor != "" {
+			if actor == "" {
+				actor = j.actor
+			} else if j.actor != actor {
+				continue
+			}
+		}
 		switch {
 		case c == nil:
 			c = j
@@ -313,6 +333,9 @@ func (f *Fuser) Add(r backstop.Report) error {
 			if j.start.Before(c.start) {
 				c.start = j.start
 			}
+			if c.actor == "" {
+				c.actor = j.actor
+			}
 		}
 	}
 	if c == nil {
@@ -321,6 +344,9 @@ func (f *Fuser) Add(r backstop.Report) error {
 		f.open = append(f.open, c)
 	}
 	m.c = c
+	if c.actor == "" {
+		c.actor = actor
+	}
 	c.members = append(c.members, m)
 	if m.horizon.After(c.end) {
 		c.end = m.horizon

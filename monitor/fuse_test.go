@@ -307,3 +307,20 @@ func TestFuserRejectsBadInput(t *testing.T) {
 		t.Errorf("got nil for an out-of-order report; want an error")
 	}
 }
+
+func TestFuseUnknownActorDoesNotBridge(t *testing.T) {
+	ru := rep("ru", "airforce", 0, backstop.DroneStrike, area("UA-14"))
+	ua := backstop.Report{ID: "ua", SourceID: "tass", Time: t0, Kind: backstop.DroneStrike, Actor: "UA", Place: area("UA-14")}
+	unk := backstop.Report{ID: "unk", SourceID: "ria", Time: t0.Add(time.Hour), Kind: backstop.DroneStrike, Place: area("UA-14")}
+	incs, err := Fuse([]backstop.Report{unk, ua, ru}, FuseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := groups(incs)
+	// ru and ua are at the same time; canonical order puts airforce (ru)
+	// first, so the unknown-actor report joins the Russian strike.
+	want := [][]string{{"ru", "unk"}, {"ua"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got groups %v; want %v", got, want)
+	}
+}
