@@ -362,6 +362,13 @@ func (t *timeline) emit(d monitor.Decision) error {
 	fmt.Fprintf(t.w, "%s  %-12s %-24s %-6s", d.Time.UTC().Format("2006-01-02 15:04"), tag, d.Rule, parties)
 	if d.AreaKm2 > 0 {
 		fmt.Fprintf(t.w, " %.1f km²", d.AreaKm2)
+		var areas []string
+		for _, e := range d.Evidence {
+			areas = append(areas, e.Areas...)
+		}
+		if len(areas) > 0 {
+			fmt.Fprintf(t.w, " in %s", strings.Join(areas, " "))
+		}
 	}
 	if !d.Due.IsZero() {
 		fmt.Fprintf(t.w, " due %s", d.Due.UTC().Format("2006-01-02 15:04"))
