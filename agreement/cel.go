@@ -235,7 +235,9 @@ func termSelect(e celast.Expr, l *loader) *Term {
 func (l *loader) termIDs() []string {
 	ids := make([]string, 0, len(l.doc.Terms))
 	for _, t := range l.doc.Terms {
-		ids = append(ids, t.ID)
+		if t != nil {
+			ids = append(ids, t.ID)
+		}
 	}
 	return ids
 }
@@ -263,12 +265,14 @@ func (l *loader) exprPos(n *yaml.Node, loc common.Location) Pos {
 		return p
 	}
 	// A multi-line flow scalar: CEL counts lines in the folded value, which
-	// match the source lines for quoted scalars; point at the line start.
-	p.Line += loc.Line() - 1
-	if s, ok := sourceLine(l.src, p.Line); ok {
-		p.Col = firstNonSpace(s) + loc.Column()
+	// match the source lines for plain and quoted scalars written over
+	// several lines; point at the line start. Escaped newlines ("\n") make
+	// lines that are not in the file: then point at the scalar itself.
+	line := p.Line + loc.Line() - 1
+	if s, ok := sourceLine(l.src, line); ok && !strings.Contains(l.lineText(n), `\n`) {
+		return Pos{File: p.File, Line: line, Col: firstNonSpace(s) + loc.Column()}
 	}
-	return p
+	return l.pos(n)
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest candidate, if any is
@@ -314,4 +318,10 @@ func findExpr(a *celast.AST, id int64) (celast.Expr, bool) {
 		}
 	}))
 	return found, found != nil
+}
+
+// lineText is the source line a node starts on.
+func (l *loader) lineText(n *yaml.Node) string {
+	s, _ := sourceLine(l.src, n.Line)
+	return s
 }

@@ -117,6 +117,9 @@ func yamlErrorDiags(file string, src []byte, err error) Diagnostics {
 			d.Message = m[:loc[0]] + m[loc[1]:]
 		}
 		d.Message = humaniseYAML(d.Message)
+		if d.Line == 0 {
+			d.Line, d.Col = firstControlChar(src)
+		}
 		if d.Col == 0 && d.Line > 0 {
 			if line, ok := sourceLine(src, d.Line); ok {
 				d.Col = firstNonSpace(line)
@@ -186,4 +189,22 @@ func firstNonSpace(s string) int {
 		}
 	}
 	return 1
+}
+
+// firstControlChar finds the first character YAML forbids (yaml.v3 reports
+// it without a position), so the finding can point at it.
+func firstControlChar(src []byte) (line, col int) {
+	line, col = 1, 1
+	for _, r := range string(src) {
+		if r == '\n' {
+			line++
+			col = 1
+			continue
+		}
+		if (r < 0x20 && r != '\t' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfffd {
+			return line, col
+		}
+		col++
+	}
+	return 0, 0
 }

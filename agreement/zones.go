@@ -29,6 +29,7 @@ type ZoneSet struct {
 type zoneCache struct {
 	mu    sync.Mutex
 	built map[string]geom.Geometry // key: zone id + "@" + width for term-dependent zones
+	kids  map[string]geom.Geometry // child zones of splits, by child id
 	sets  map[string]*ZoneSet      // key: the deal's zone-relevant terms
 	files map[string]*geo.FeatureCollection
 }
@@ -36,7 +37,7 @@ type zoneCache struct {
 var caches sync.Map // *Doc -> *zoneCache
 
 func (d *Doc) cache() *zoneCache {
-	c, _ := caches.LoadOrStore(d, &zoneCache{built: map[string]geom.Geometry{}, sets: map[string]*ZoneSet{}, files: map[string]*geo.FeatureCollection{}})
+	c, _ := caches.LoadOrStore(d, &zoneCache{built: map[string]geom.Geometry{}, kids: map[string]geom.Geometry{}, sets: map[string]*ZoneSet{}, files: map[string]*geo.FeatureCollection{}})
 	return c.(*zoneCache)
 }
 
@@ -52,6 +53,7 @@ func (d *Doc) Zones(deal *Deal) (*ZoneSet, error) {
 		return zs, nil
 	}
 	b := &zoneBuilder{d: d, deal: deal, c: c, inProgress: map[string]bool{}}
+	b.kids = c.kids
 	zs := &ZoneSet{geoms: map[string]geom.Geometry{}, parent: map[string][]string{}}
 	var zones []geo.Zone
 	for _, z := range d.ZoneSpecs {
@@ -108,7 +110,7 @@ type zoneBuilder struct {
 
 func (b *zoneBuilder) build(id string) (geom.Geometry, error) {
 	if b.kids == nil {
-		b.kids = map[string]geom.Geometry{}
+		b.kids = b.c.kids
 	}
 	if g, ok := b.kids[id]; ok {
 		return g, nil
@@ -127,7 +129,7 @@ func (b *zoneBuilder) build(id string) (geom.Geometry, error) {
 		width = w
 		key = fmt.Sprintf("%s@%g", id, w)
 	}
-	if g, ok := b.c.built[key]; ok && len(b.d.zoneKids[id]) == 0 {
+	if g, ok := b.c.built[key]; ok {
 		return g, nil
 	}
 	if b.inProgress[id] {
