@@ -52,7 +52,6 @@ type registryEntry struct {
 	Side        string   `yaml:"side"`
 	Affiliation string   `yaml:"affiliation"`
 	Domains     []string `yaml:"domains"`
-	line        int
 }
 
 // LoadRegistry reads a registry from YAML: a "sources:" list of entries with

@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/peterstace/simplefeatures/geom"
@@ -441,14 +440,5 @@ func (c *checker) obligations() []obligation {
 				action: o.Action, zones: o.Zones, inForce: o.InForceExpr(), pos: o.Pos, stage: s})
 		}
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
