@@ -1,7 +1,6 @@
 package monitor
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -140,7 +139,7 @@ func BenchmarkReplayReal(b *testing.B) {
 			b.Fatal(err)
 		}
 		if n == 0 {
-			b.Fatal(fmt.Sprint("no decisions"))
+			b.Fatal("no decisions")
 		}
 	}
 }
