@@ -50,7 +50,26 @@ func Analyze(ctx context.Context, p *Problem, opt Options) (*Analysis, error) {
 	var fr *frontierResult
 	var err error
 	additive := p.additives() != nil && p.Feasible == nil
+	size, small := p.Domain.SizeUint64()
+	small = small && size <= EnumerateLimit
 	switch {
+	case opt.Method == "local" || (opt.Method == "" && !additive && !small && p.Feasible == nil && p.bounded() && p.Domain.SizeFloat() > ExactBBLimit):
+		var pts []Point
+		pts, err = LocalSearchFrontier(ctx, p, 1, 200)
+		if err == nil {
+			fr = &frontierResult{frontier: pts, rational: -1, method: MethodLocalSearch}
+			// Extremes: the best deal found (approximate like the frontier)
+			// and the lower bound over all deals.
+			for i, pt := range p.Parties {
+				fr.lo = append(fr.lo, max(0, pt.U.(Bounded).NewBounder().Lower()))
+				fr.hi = append(fr.hi, math.Inf(-1))
+				for _, q := range pts {
+					fr.hi[i] = max(fr.hi[i], q.Utilities[i])
+				}
+			}
+		}
+	case opt.Method == "bnb" || (opt.Method == "" && !additive && !small && p.Feasible == nil && p.bounded()):
+		fr, err = BranchAndBound(ctx, p)
 	case opt.Method == "additive" || (opt.Method == "" && additive):
 		fr, err = AdditiveFrontier(ctx, p)
 	case opt.Method == "enumerate" || opt.Method == "":
@@ -64,7 +83,7 @@ func Analyze(ctx context.Context, p *Problem, opt Options) (*Analysis, error) {
 		}
 		fr, err = Enumerate(ctx, p, prog)
 	default:
-		return nil, fmt.Errorf("unknown method %q (want enumerate or additive)", opt.Method)
+		return nil, fmt.Errorf("unknown method %q (want enumerate, additive, bnb or local)", opt.Method)
 	}
 	if err != nil {
 		return nil, err

@@ -115,3 +115,13 @@ func (p *Problem) additives() []*Additive {
 	}
 	return out
 }
+
+// bounded reports whether every party's utility implements Bounded.
+func (p *Problem) bounded() bool {
+	for _, pt := range p.Parties {
+		if _, ok := pt.U.(Bounded); !ok {
+			return false
+		}
+	}
+	return true
+}

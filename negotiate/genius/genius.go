@@ -454,6 +454,7 @@ func evaluations(path string, is *node, d *Domain, i int) ([]float64, []string, 
 type Constraint struct {
 	Max   float64 // maxutility
 	Funcs ufun
+	sizes []int // number of values of each issue
 }
 
 type bound struct {
@@ -554,7 +555,11 @@ func readConstraint(path string, u *node, d *Domain) (*Constraint, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Constraint{Max: mx, Funcs: f}, nil
+	sizes := make([]int, len(d.Issues))
+	for i, is := range d.Issues {
+		sizes[i] = len(is.Values)
+	}
+	return &Constraint{Max: mx, Funcs: f, sizes: sizes}, nil
 }
 
 func readUfun(path string, n *node, d *Domain) (ufun, error) {
