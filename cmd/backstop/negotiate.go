@@ -173,17 +173,21 @@ func runNegotiateAnalyze(ctx context.Context, args []string, stdout, stderr io.W
 	return exitOK
 }
 
-// progress returns a progress callback drawing a bar on stderr once a run
-// is long enough to need one (over 5 million steps).
+// progress returns a progress callback that draws a bar on stderr once a
+// run has lasted more than a second (short runs stay quiet).
 func progress(stderr io.Writer, what string) func(done, total uint64) {
 	var bar *progressbar.ProgressBar
+	var start time.Time
 	return func(done, total uint64) {
-		if total < 5_000_000 {
-			return
+		if start.IsZero() {
+			start = time.Now()
 		}
 		if bar == nil {
+			if time.Since(start) < time.Second || done >= total {
+				return
+			}
 			bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(stderr),
-				progressbar.OptionSetDescription(what), progressbar.OptionShowCount(), progressbar.OptionThrottle(200_000_000))
+				progressbar.OptionSetDescription(what), progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond))
 		}
 		_ = bar.Set64(int64(done))
 		if done >= total {

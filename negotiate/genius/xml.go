@@ -102,7 +102,7 @@ func parseXML(file string, data []byte) (*node, error) {
 		return sort.Search(len(lineStarts), func(i int) bool { return int64(lineStarts[i]) > off })
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = false
+	dec.Strict = true
 	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	var root *node
 	var stack []*node
