@@ -127,6 +127,7 @@ func runNegotiateAnalyze(ctx context.Context, args []string, stdout, stderr io.W
 	format := fs.String("format", "text", "output format: text or json")
 	method := fs.String("method", "", "frontier algorithm: additive (exact, no enumeration) or enumerate (reference); default: the fastest exact one")
 	plot := fs.String("plot", "", "write an SVG plot of the utility space and frontier to this file")
+	plotParties := fs.String("plot-parties", "", "the two parties (names, comma-separated) on the plot's axes; default: the first two")
 	maxList := fs.Int("list", 20, "text format: list at most this many frontier deals (0: all)")
 	robust := fs.Int("robustness", 0, "positions: Monte Carlo samples of the uncertainty ranges (0: default 1000, -1: skip)")
 	seed := fs.Int64("seed", 1, "random seed for Monte Carlo robustness")
@@ -148,8 +149,12 @@ func runNegotiateAnalyze(ctx context.Context, args []string, stdout, stderr io.W
 	if err != nil {
 		return exitFor(stderr, err)
 	}
+	px, py, err := plotAxes(prob, *plotParties)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
 	if pos != nil {
-		return analyzePositions(ctx, pos, *format, *plot, *robust, *seed, stdout, stderr)
+		return analyzePositions(ctx, pos, *format, *plot, [2]int{px, py}, *robust, *seed, stdout, stderr)
 	}
 	opt := negotiate.Options{Method: *method, Progress: progress(stderr, "enumerating")}
 	a, err := negotiate.Analyze(ctx, prob, opt)
@@ -157,7 +162,7 @@ func runNegotiateAnalyze(ctx context.Context, args []string, stdout, stderr io.W
 		return exitFor(stderr, err)
 	}
 	if *plot != "" {
-		if err := negotiate.WritePlotFile(*plot, prob, a, nil); err != nil {
+		if err := negotiate.WritePlotFile(*plot, prob, a, px, py); err != nil {
 			return exitFor(stderr, err)
 		}
 	}
@@ -171,6 +176,29 @@ func runNegotiateAnalyze(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	a.WriteText(stdout, prob, *maxList)
 	return exitOK
+}
+
+// plotAxes resolves --plot-parties to party indices.
+func plotAxes(p *negotiate.Problem, spec string) (int, int, error) {
+	if spec == "" {
+		return 0, 1, nil
+	}
+	names := strings.Split(spec, ",")
+	if len(names) != 2 {
+		return 0, 0, errUsage("--plot-parties wants two party names, comma-separated")
+	}
+	idx := [2]int{-1, -1}
+	for k, n := range names {
+		for i, pt := range p.Parties {
+			if pt.Name == strings.TrimSpace(n) {
+				idx[k] = i
+			}
+		}
+		if idx[k] < 0 {
+			return 0, 0, errUsage(fmt.Sprintf("--plot-parties: no party %q", n))
+		}
+	}
+	return idx[0], idx[1], nil
 }
 
 // progress returns a progress callback that draws a bar on stderr once a
@@ -199,7 +227,7 @@ func progress(stderr io.Writer, what string) func(done, total uint64) {
 
 // analyzePositions diagnoses a positions file: zone of agreement, deadlock,
 // minimal relaxations, fair points and their robustness.
-func analyzePositions(ctx context.Context, pos *negotiate.Positions, format, plot string, samples int, seed int64, stdout, stderr io.Writer) int {
+func analyzePositions(ctx context.Context, pos *negotiate.Positions, format, plot string, axes [2]int, samples int, seed int64, stdout, stderr io.Writer) int {
 	d, err := pos.Diagnose(ctx)
 	if err != nil {
 		return exitFor(stderr, err)
@@ -235,7 +263,7 @@ func analyzePositions(ctx context.Context, pos *negotiate.Positions, format, plo
 		}
 	}
 	if plot != "" && a != nil {
-		if err := negotiate.WritePlotFile(plot, pos.ProblemWithout(relaxed), a, nil); err != nil {
+		if err := negotiate.WritePlotFile(plot, pos.ProblemWithout(relaxed), a, axes[0], axes[1]); err != nil {
 			return exitFor(stderr, err)
 		}
 	}
