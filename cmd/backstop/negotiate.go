@@ -236,7 +236,12 @@ func analyzePositions(ctx context.Context, pos *negotiate.Positions, format, plo
 	// after the (first) cheapest relaxation.
 	var relaxed uint64
 	var a *negotiate.Analysis
-	if d.Zone != 0 {
+	size, ok := pos.Domain.SizeUint64()
+	enumerable := ok && size <= negotiate.EnumerateLimit
+	if !enumerable {
+		fmt.Fprintf(stderr, "backstop negotiate: %s deals: too many to enumerate; reporting the red-line diagnosis only\n", pos.Domain.Size())
+	}
+	if d.Zone != 0 && enumerable {
 		if a, err = negotiate.Analyze(ctx, pos.Problem(), negotiate.Options{}); err != nil {
 			return exitFor(stderr, err)
 		}
@@ -248,7 +253,7 @@ func analyzePositions(ctx context.Context, pos *negotiate.Positions, format, plo
 	if samples == 0 {
 		samples = 1000
 	}
-	if a != nil && samples > 0 {
+	if a != nil && samples > 0 && enumerable {
 		var cands []negotiate.Candidate
 		for _, s := range []struct {
 			label string
