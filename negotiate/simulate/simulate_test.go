@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/backstop-dev/backstop/internal/shareddata"
 	"github.com/backstop-dev/backstop/negotiate"
@@ -182,5 +183,25 @@ func BenchmarkSteps(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps), "ns/step")
 		})
+	}
+}
+
+// TestTimeDeadline: a wall-clock deadline ends the session on time.
+func TestTimeDeadline(t *testing.T) {
+	p := travel(t)
+	s, err := NewSession(context.Background(), p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r, err := s.Run(context.Background(), []Agent{Boulware(), Boulware()}, Config{Deadline: 50 * time.Millisecond, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("session with a 50ms deadline ran %v", el)
+	}
+	if r.Steps == 0 {
+		t.Errorf("no steps taken before the deadline")
 	}
 }
