@@ -391,7 +391,7 @@ func (l *loader) zonesDecl() {
 			return false
 		}
 		state[id] = 1
-		for _, dep := range z.deps() {
+		for _, dep := range z.Deps() {
 			if !visit(dep, path) {
 				state[id] = 2
 				return false
@@ -414,8 +414,8 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-// deps lists the zones a zone is built from.
-func (z *ZoneSpec) deps() []string {
+// Deps lists the zones a zone is built from, in declaration order.
+func (z *ZoneSpec) Deps() []string {
 	switch {
 	case len(z.Union) > 0:
 		return z.Union

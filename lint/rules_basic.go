@@ -323,7 +323,7 @@ func ruleUnusedZone(c *checker) {
 		id := queue[0]
 		queue = queue[1:]
 		if z := c.doc.ZoneSpec(id); z != nil {
-			mark(zoneDeps(z)...)
+			mark(z.Deps()...)
 		}
 	}
 	for _, z := range c.doc.ZoneSpecs {
@@ -332,22 +332,6 @@ func ruleUnusedZone(c *checker) {
 				"zone %q is not used by any provision, trigger, obligation, territory, threshold or test", z.ID)
 		}
 	}
-}
-
-func zoneDeps(z *agreement.ZoneSpec) []string {
-	switch {
-	case len(z.Union) > 0:
-		return z.Union
-	case len(z.Intersection) > 0:
-		return z.Intersection
-	case len(z.Difference) > 0:
-		return z.Difference
-	case z.Buffer != nil:
-		return []string{z.Buffer.Of}
-	case z.Side != nil:
-		return []string{z.Side.Of, z.Side.Line}
-	}
-	return nil
 }
 
 // splitParent returns the split zone a child zone belongs to, or "".
