@@ -187,6 +187,13 @@ func domainFrom(path string, root *node) (*Domain, error) {
 		if issue.Name == "" {
 			return nil, &Error{File: path, Line: is.Line, Element: "issue", Msg: "issue has no name"}
 		}
+		for _, other := range d.Issues {
+			if other.Name == issue.Name {
+				// Outcomes are keyed by issue name, so two issues of one
+				// name would silently share a value.
+				return nil, &Error{File: path, Line: is.Line, Element: "issue", Msg: fmt.Sprintf("issue name %q is used twice", issue.Name)}
+			}
+		}
 		lower := 0.0
 		switch issueType(is) {
 		case "discrete":
